@@ -1,0 +1,15 @@
+package pyto.metainfo;
+
+import java.io.IOException;
+
+/** A torrent file that pyto cannot or will not use; the message says why, in plain words. */
+public final class MetainfoException extends IOException {
+
+    public MetainfoException(String message) {
+        super(message);
+    }
+
+    public MetainfoException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
