@@ -217,7 +217,9 @@ public final class Scope implements AutoCloseable {
             task.complete(body.call(), null);
         } catch (Throwable e) {
             task.complete(null, e);
-            onFailure(e);
+            if (!task.isCancelled()) {
+                onFailure(e);
+            }
         } finally {
             lock.lock();
             try {

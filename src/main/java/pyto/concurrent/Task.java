@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 public final class Task<T> {
 
     volatile Thread thread;
+    private volatile boolean cancelled;
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile T result;
     private volatile Throwable exception;
@@ -26,12 +27,20 @@ public final class Task<T> {
         done.countDown();
     }
 
-    /** Interrupts this task's thread; a task blocked on a socket finds the socket closed. */
+    /**
+     * Interrupts this task's thread; a task blocked on a socket finds the socket closed. What
+     * the task throws as a result is not a failure of its scope: it was asked to stop.
+     */
     public void cancel() {
+        cancelled = true;
         Thread t = thread;
         if (t != null && isRunning()) {
             t.interrupt();
         }
+    }
+
+    boolean isCancelled() {
+        return cancelled;
     }
 
     public boolean isRunning() {
