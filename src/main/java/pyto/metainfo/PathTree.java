@@ -11,7 +11,8 @@ import java.util.Map;
  * {@link FilePathRules} has checked each component.
  *
  * <p>A tree rather than a set of joined strings: each file costs one step per component, so a
- * hostile torrent with long paths cannot make the check quadratic.
+ * hostile torrent with long paths cannot make the check quadratic. Made and used by one
+ * parsing thread; not thread-safe.
  */
 final class PathTree {
 
