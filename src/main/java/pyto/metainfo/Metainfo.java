@@ -15,8 +15,10 @@ import java.util.Optional;
  * @param name          the suggested name: the file name (single-file) or the top directory
  * @param pieceLength   bytes per piece; the last piece may be shorter
  * @param pieces        the SHA-1 of every piece
- * @param files         every file in order, pad files included, with safe relative paths;
- *                      a single-file torrent has one entry whose path is {@code [name]}
+ * @param files         every file in order, pad files included, with safe paths relative to the
+ *                      download directory: a single-file torrent has one entry whose path is
+ *                      {@code [name]}; in a multi-file torrent every path starts with {@code name}
+ *                      (a pad file's path is a made-up {@code [name, ".pad", length]})
  * @param multiFile     whether the info dictionary has a {@code files} list (files live below
  *                      a directory called {@code name})
  * @param totalLength   the sum of all file lengths, pad files included
