@@ -1,5 +1,7 @@
 package pyto.piece;
 
+import java.util.ArrayList;
+import java.util.List;
 import pyto.metainfo.Metainfo;
 
 /**
@@ -52,5 +54,32 @@ public record PieceGeometry(long totalLength, int pieceLength) {
         return piece >= 0 && piece < pieceCount()
                 && begin >= 0 && length > 0 && length <= BLOCK_SIZE
                 && (long) begin + length <= pieceSize(piece);
+    }
+
+    /** Block {@code index} of piece {@code piece}: 16 KiB at {@code index * 16 KiB}, the last maybe shorter. */
+    public Block block(int piece, int index) {
+        return new Block(piece, index * BLOCK_SIZE, blockSize(piece, index));
+    }
+
+    /** Every block of {@code piece}, in order. */
+    public List<Block> blocks(int piece) {
+        int count = blockCount(piece);
+        List<Block> blocks = new ArrayList<>(count);
+        for (int index = 0; index < count; index++) {
+            blocks.add(block(piece, index));
+        }
+        return blocks;
+    }
+
+    /**
+     * Whether {@code block} is exactly one of ours, as {@link #block} cuts them: the only
+     * blocks we request, so the only ones a piece message may deliver.
+     */
+    public boolean isBlock(Block block) {
+        int piece = block.piece();
+        return piece >= 0 && piece < pieceCount()
+                && block.begin() >= 0 && block.begin() % BLOCK_SIZE == 0
+                && block.begin() < pieceSize(piece)
+                && block.length() == blockSize(piece, block.index());
     }
 }

@@ -1,0 +1,232 @@
+package pyto.wire;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import pyto.wire.PeerMessage.Bitfield;
+import pyto.wire.PeerMessage.Cancel;
+import pyto.wire.PeerMessage.Choke;
+import pyto.wire.PeerMessage.Have;
+import pyto.wire.PeerMessage.Interested;
+import pyto.wire.PeerMessage.KeepAlive;
+import pyto.wire.PeerMessage.NotInterested;
+import pyto.wire.PeerMessage.Piece;
+import pyto.wire.PeerMessage.Request;
+import pyto.wire.PeerMessage.Unchoke;
+import pyto.wire.PeerMessage.Unknown;
+
+/**
+ * Reads and writes {@link PeerMessage}s after the handshake (BEP 3): each is
+ * {@code <length prefix, 4 bytes big-endian><message id, 1 byte><payload>}, and a length of
+ * zero is a keep-alive.
+ *
+ * <p>The peer is not trusted: every length prefix is checked against the largest valid
+ * message for this torrent before anything is allocated, every message's length must match
+ * its id, and piece indexes must be inside the torrent. Offsets and lengths inside a piece
+ * are the caller's to check against the piece geometry.
+ *
+ * <p>Immutable and shared by all connections of a torrent; each stream is used by one
+ * thread, the connection's reader or its writer. {@code write} does not flush: the writer
+ * batches messages and flushes when its queue runs dry.
+ */
+public final class MessageCodec {
+
+    static final int CHOKE = 0;
+    static final int UNCHOKE = 1;
+    static final int INTERESTED = 2;
+    static final int NOT_INTERESTED = 3;
+    static final int HAVE = 4;
+    static final int BITFIELD = 5;
+    static final int REQUEST = 6;
+    static final int PIECE = 7;
+    static final int CANCEL = 8;
+
+    /** The largest block any client sends in one piece message. */
+    static final int MAX_BLOCK = 16 * 1024;
+    /** A piece message's id, index and begin; a little slack above them is harmless. */
+    private static final int PIECE_OVERHEAD = 13;
+
+    private final int pieceCount;
+    private final int bitfieldBytes;
+    private final int maxLength;
+
+    public MessageCodec(int pieceCount) {
+        if (pieceCount <= 0) {
+            throw new IllegalArgumentException("a torrent has at least one piece, not " + pieceCount);
+        }
+        this.pieceCount = pieceCount;
+        this.bitfieldBytes = (pieceCount + 7) / 8;
+        this.maxLength = Math.max(MAX_BLOCK + PIECE_OVERHEAD, 1 + bitfieldBytes);
+    }
+
+    /** The largest length prefix {@link #read} accepts. */
+    public int maxLength() {
+        return maxLength;
+    }
+
+    /**
+     * Reads one message, blocking until it is complete.
+     *
+     * @throws ProtocolException if the peer broke the protocol
+     * @throws java.io.EOFException if the stream ends, between messages or inside one
+     */
+    public PeerMessage read(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length == 0) {
+            return new KeepAlive();                      // keep-alive: <len=0000>
+        }
+        if (length < 0 || length > maxLength) {          // negative: a prefix of 2 GiB or more
+            throw new ProtocolException("message of " + Integer.toUnsignedString(length)
+                    + " bytes exceeds the limit of " + maxLength + " bytes for this torrent");
+        }
+        int id = in.readUnsignedByte();
+        // Several reads in one argument list run left to right (JLS 15.7.4), as the fields lie.
+        return switch (id) {
+            case CHOKE -> {                              // choke: <len=0001><id=0>
+                expectLength("choke", length, 1);
+                yield new Choke();
+            }
+            case UNCHOKE -> {                            // unchoke: <len=0001><id=1>
+                expectLength("unchoke", length, 1);
+                yield new Unchoke();
+            }
+            case INTERESTED -> {                         // interested: <len=0001><id=2>
+                expectLength("interested", length, 1);
+                yield new Interested();
+            }
+            case NOT_INTERESTED -> {                     // not interested: <len=0001><id=3>
+                expectLength("not interested", length, 1);
+                yield new NotInterested();
+            }
+            case HAVE -> {                               // have: <len=0005><id=4><piece index>
+                expectLength("have", length, 5);
+                yield new Have(readPieceIndex("have", in));
+            }
+            case BITFIELD -> readBitfield(in, length);  // bitfield: <len=0001+X><id=5><bitfield>
+            case REQUEST -> {                            // request: <len=0013><id=6><index><begin><length>
+                expectLength("request", length, 13);
+                yield new Request(readPieceIndex("request", in), readOffset("request", in),
+                        readOffset("request", in));
+            }
+            case PIECE -> readPieceMessage(in, length);  // piece: <len=0009+X><id=7><index><begin><block>
+            case CANCEL -> {                             // cancel: <len=0013><id=8><index><begin><length>
+                expectLength("cancel", length, 13);
+                yield new Cancel(readPieceIndex("cancel", in), readOffset("cancel", in),
+                        readOffset("cancel", in));
+            }
+            default -> {
+                in.skipNBytes(length - 1);               // throws EOFException if the stream ends
+                yield new Unknown(id, length - 1);
+            }
+        };
+    }
+
+    private Bitfield readBitfield(DataInputStream in, int length) throws IOException {
+        expectLength("bitfield", length, 1 + bitfieldBytes);
+        byte[] bits = new byte[bitfieldBytes];
+        in.readFully(bits);
+        int spareBits = bitfieldBytes * 8 - pieceCount;
+        if ((bits[bitfieldBytes - 1] & ((1 << spareBits) - 1)) != 0) {
+            throw new ProtocolException("bitfield has spare bits set after the last of "
+                    + pieceCount + " pieces");
+        }
+        return new Bitfield(bits);
+    }
+
+    private Piece readPieceMessage(DataInputStream in, int length) throws IOException {
+        if (length <= 9) {
+            throw new ProtocolException("piece message of " + length + " bytes carries no data");
+        }
+        int piece = readPieceIndex("piece", in);
+        int begin = readOffset("piece", in);
+        byte[] data = new byte[length - 9];
+        in.readFully(data);
+        return new Piece(piece, begin, data);
+    }
+
+    private int readPieceIndex(String message, DataInputStream in) throws IOException {
+        int piece = in.readInt();
+        if (piece < 0 || piece >= pieceCount) {
+            throw new ProtocolException(message + " for piece " + Integer.toUnsignedString(piece)
+                    + " of a torrent with " + pieceCount + " pieces");
+        }
+        return piece;
+    }
+
+    /** An offset or length inside a piece: unsigned on the wire, never 2 GiB or more. */
+    private static int readOffset(String message, DataInputStream in) throws IOException {
+        int value = in.readInt();
+        if (value < 0) {
+            throw new ProtocolException(message + " with offset or length "
+                    + Integer.toUnsignedString(value) + " beyond any piece");
+        }
+        return value;
+    }
+
+    private static void expectLength(String message, int length, int expected) throws ProtocolException {
+        if (length != expected) {
+            throw new ProtocolException(message + " message of " + length + " bytes, expected " + expected);
+        }
+    }
+
+    /**
+     * Writes one message, without flushing.
+     *
+     * @throws IllegalArgumentException for a message we must not send: a bitfield of the
+     *         wrong size, a block larger than 16 KiB, an {@link Unknown}
+     */
+    public void write(DataOutputStream out, PeerMessage message) throws IOException {
+        switch (message) {
+            case KeepAlive k -> out.writeInt(0);
+            case Choke c -> writeHeader(out, 1, CHOKE);
+            case Unchoke u -> writeHeader(out, 1, UNCHOKE);
+            case Interested i -> writeHeader(out, 1, INTERESTED);
+            case NotInterested n -> writeHeader(out, 1, NOT_INTERESTED);
+            case Have(int piece) -> {
+                writeHeader(out, 5, HAVE);
+                out.writeInt(piece);
+            }
+            case Bitfield(byte[] bits) -> {
+                if (bits.length != bitfieldBytes) {
+                    throw new IllegalArgumentException("bitfield of " + bits.length
+                            + " bytes for " + pieceCount + " pieces");
+                }
+                writeHeader(out, 1 + bits.length, BITFIELD);
+                out.write(bits);
+            }
+            case Request(int piece, int begin, int length) -> writeRequest(out, REQUEST, piece, begin, length);
+            case Piece(int piece, int begin, byte[] data) -> writePiece(out, piece, begin, data, 0, data.length);
+            case Cancel(int piece, int begin, int length) -> writeRequest(out, CANCEL, piece, begin, length);
+            case Unknown u -> throw new IllegalArgumentException(
+                    "pyto does not send messages it does not speak: " + u);
+        }
+    }
+
+    /**
+     * Writes a piece message straight from {@code src[off, off+len)}, so a block read from
+     * disk into a reused buffer is sent without a copy into a {@link Piece} record.
+     */
+    public void writePiece(DataOutputStream out, int piece, int begin, byte[] src, int off, int len)
+            throws IOException {
+        if (len <= 0 || len > MAX_BLOCK) {
+            throw new IllegalArgumentException("block of " + len + " bytes; blocks are 1.." + MAX_BLOCK);
+        }
+        writeHeader(out, 9 + len, PIECE);
+        out.writeInt(piece);
+        out.writeInt(begin);
+        out.write(src, off, len);
+    }
+
+    private static void writeRequest(DataOutputStream out, int id, int piece, int begin, int length)
+            throws IOException {
+        writeHeader(out, 13, id);
+        out.writeInt(piece);
+        out.writeInt(begin);
+        out.writeInt(length);
+    }
+
+    private static void writeHeader(DataOutputStream out, int length, int id) throws IOException {
+        out.writeInt(length);
+        out.writeByte(id);
+    }
+}
