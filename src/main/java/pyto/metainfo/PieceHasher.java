@@ -6,14 +6,14 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
-import pyto.concurrent.Scope;
+import pyto.concurrent.Workers;
 import pyto.metainfo.SourceFiles.SourceFile;
 
 /**
  * Computes the SHA-1 of every piece of new content (BEP 3) on all cores.
  *
  * <p>The pieces are cut into one contiguous run per processor, and each run is hashed on its own
- * virtual thread, forked on a {@link Scope}, with its own {@link ContentReader}: runs share
+ * virtual thread ({@link Workers}) with its own {@link ContentReader}: runs share
  * nothing but the array of results, where each writes only its own slots. Virtual threads do
  * CPU work well enough here; the JDK runs them on one carrier per processor. The first failure
  * (an unreadable file) cancels the other runs.
@@ -31,44 +31,19 @@ final class PieceHasher {
             throws IOException {
         int pieceCount = Math.toIntExact(Math.ceilDiv(totalLength, pieceLength));
         byte[] hashes = new byte[Math.multiplyExact(pieceCount, PieceHashes.HASH_LENGTH)];
-        int runs = Math.min(Runtime.getRuntime().availableProcessors(), pieceCount);
+        int runs = Workers.forParts(pieceCount);
         Progress progress = new Progress(totalLength, listener);
-        try (Scope scope = new Scope("hash")) {
-            for (int run = 0; run < runs; run++) {
+        try {
+            Workers.run("hash", runs, run -> {
                 int from = (int) ((long) pieceCount * run / runs);
                 int to = (int) ((long) pieceCount * (run + 1) / runs);
-                if (!fork(scope, "pieces " + from + "-" + (to - 1),
-                        () -> hashRun(files, totalLength, pieceLength, from, to, hashes, progress))) {
-                    break;
-                }
-            }
-            scope.join();
-            Throwable failure = scope.failure().orElse(null);
-            switch (failure) {
-                case null -> { }
-                case IOException e -> throw e;
-                case RuntimeException e -> throw e;
-                case Error e -> throw e;
-                default -> throw new IOException("hashing failed: " + failure, failure);
-            }
+                hashRun(files, totalLength, pieceLength, from, to, hashes, progress);
+            });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while hashing");
         }
         return hashes;
-    }
-
-    /**
-     * Forks one run; false when an earlier run has already failed and cancelled the scope, which
-     * refuses new tasks. The failure is then reported after {@code join}.
-     */
-    private static boolean fork(Scope scope, String name, Scope.ThrowingRunnable run) {
-        try {
-            scope.fork(name, run);
-            return true;
-        } catch (IllegalStateException cancelled) {
-            return false;
-        }
     }
 
     /** Hashes pieces {@code [from, to)} into their slots of {@code hashes}. */

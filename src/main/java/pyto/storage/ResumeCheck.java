@@ -1,16 +1,14 @@
 package pyto.storage;
 
 import java.io.IOException;
-import java.nio.channels.ClosedChannelException;
+import java.io.InterruptedIOException;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
+import pyto.concurrent.Workers;
 import pyto.metainfo.FileEntry;
 import pyto.piece.PieceGeometry;
 
@@ -23,10 +21,9 @@ import pyto.piece.PieceGeometry;
  * The other pieces are hashed by one virtual thread per core, each taking the next piece from
  * a shared counter, which keeps the cores evenly busy and reads the disk roughly in order.
  *
- * <p>Runs on the caller's thread, which starts the workers and joins them before returning,
- * whatever happens: a failing worker interrupts its siblings, and an interrupt of the caller
- * stops them all and ends the check with {@code InterruptedException}. (Storage may not use
- * {@code pyto.concurrent.Scope}; this fork and join is local and cannot leak a thread.)
+ * <p>Runs on the caller's thread, which starts the workers ({@link Workers}) and joins them
+ * before returning, whatever happens: a failing worker stops its siblings, and an interrupt of
+ * the caller stops them all and ends the check with {@code InterruptedException}.
  */
 final class ResumeCheck {
 
@@ -35,7 +32,6 @@ final class ResumeCheck {
     private final ReentrantLock progressLock = new ReentrantLock();
     private final AtomicLong bytesChecked = new AtomicLong();
     private final AtomicInteger nextPiece = new AtomicInteger();
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private long bytesReported; // guarded by progressLock
 
     ResumeCheck(Storage storage) {
@@ -45,56 +41,31 @@ final class ResumeCheck {
 
     CheckResult run(ProgressListener progress) throws IOException, InterruptedException {
         long[] sizes = fileSizes();
-        int workers = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), geometry.pieceCount()));
-        List<BitSet> found = new ArrayList<>();
-        List<Thread> threads = new ArrayList<>();
-        for (int w = 0; w < workers; w++) {
-            BitSet mine = new BitSet(geometry.pieceCount());
-            found.add(mine);
-            threads.add(Thread.ofVirtual().name("pyto-check-" + w)
-                    .unstarted(() -> work(sizes, mine, progress, threads)));
-        }
-        try {
-            threads.forEach(Thread::start);
-            for (Thread t : threads) {
-                t.join();
-            }
-            if (Thread.interrupted()) { // join returns at once for threads that have ended
-                throw new InterruptedException("resume check interrupted");
-            }
-        } finally {
-            stopAndWait(threads);
-        }
-        rethrowFailure();
+        int workers = Workers.forParts(geometry.pieceCount());
+        BitSet[] found = new BitSet[workers];
+        Workers.run("check", workers, w -> {
+            found[w] = new BitSet(geometry.pieceCount());
+            work(sizes, found[w], progress);
+        });
         BitSet verified = new BitSet(geometry.pieceCount());
-        found.forEach(verified::or);
+        for (BitSet mine : found) {
+            verified.or(mine);
+        }
         return new CheckResult(verified, geometry.pieceCount());
     }
 
-    private void work(long[] sizes, BitSet mine, ProgressListener progress, List<Thread> siblings) {
+    private void work(long[] sizes, BitSet mine, ProgressListener progress) throws IOException {
         byte[] buffer = new byte[Storage.CHUNK];
         MessageDigest sha1 = Storage.sha1();
-        try {
-            int piece;
-            while ((piece = nextPiece.getAndIncrement()) < geometry.pieceCount()
-                    && !Thread.currentThread().isInterrupted()) {
-                if (onDisk(piece, sizes) && storage.verifyPiece(piece, buffer, sha1)) {
-                    mine.set(piece);
-                }
-                report(geometry.pieceSize(piece), progress);
+        int piece;
+        while ((piece = nextPiece.getAndIncrement()) < geometry.pieceCount()) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedIOException("resume check interrupted");
             }
-        } catch (ClosedChannelException e) {
-            if (!Thread.currentThread().isInterrupted()) {
-                fail(e, siblings);
-            } // else stopped by the caller or by a failing sibling: not a failure of its own
-        } catch (IOException | RuntimeException | Error e) {
-            fail(e, siblings);
-        }
-    }
-
-    private void fail(Throwable e, List<Thread> siblings) {
-        if (failure.compareAndSet(null, e)) {
-            siblings.forEach(Thread::interrupt);
+            if (onDisk(piece, sizes) && storage.verifyPiece(piece, buffer, sha1)) {
+                mine.set(piece);
+            }
+            report(geometry.pieceSize(piece), progress);
         }
     }
 
@@ -128,36 +99,6 @@ final class ResumeCheck {
             }
         } finally {
             progressLock.unlock();
-        }
-    }
-
-    /** Interrupts whatever still runs and waits for it to end, keeping this thread's interrupt. */
-    private static void stopAndWait(List<Thread> threads) {
-        boolean interrupted = false;
-        for (Thread t : threads) {
-            t.interrupt();
-        }
-        for (Thread t : threads) {
-            while (t.isAlive()) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void rethrowFailure() throws IOException {
-        switch (failure.get()) {
-            case null -> {}
-            case IOException e -> throw e;
-            case RuntimeException e -> throw e;
-            case Error e -> throw e;
-            default -> throw new IllegalStateException(failure.get());
         }
     }
 }

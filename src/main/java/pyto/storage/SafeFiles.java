@@ -15,7 +15,9 @@ import pyto.metainfo.Metainfo;
 
 /**
  * Where each file of a torrent lives below the download directory (BEP 3): a single-file
- * torrent is {@code downloadDir/name}, a multi-file one {@code downloadDir/name/path...}; and
+ * torrent is {@code downloadDir/name}, a multi-file one {@code downloadDir/name/path...} (the
+ * metainfo's file paths already begin with the name, so each resolves against the download
+ * directory); and
  * how to open those files without ever touching anything outside the download directory.
  *
  * <p>The metainfo parser has already refused unsafe paths; this class checks again, because a
@@ -36,11 +38,10 @@ final class SafeFiles {
     SafeFiles(Metainfo metainfo, Path downloadDir) throws UnsafePathException {
         this.downloadDir = downloadDir.toAbsolutePath().normalize();
         this.location = inside(this.downloadDir.resolve(metainfo.name()).normalize(), metainfo.name());
-        Path base = metainfo.multiFile() ? location : this.downloadDir;
         List<FileEntry> files = metainfo.files();
         targets = new Path[files.size()];
         for (int i = 0; i < targets.length; i++) {
-            Path p = base;
+            Path p = this.downloadDir;
             for (String component : files.get(i).path()) {
                 p = p.resolve(component);
             }

@@ -35,7 +35,7 @@ class ResumeCheckTest {
     private void writeFiles(TestTorrent t) throws IOException {
         Files.createDirectories(dir.resolve("t"));
         for (int i = 0; i < t.metainfo.files().size(); i++) {
-            Files.write(dir.resolve("t").resolve(t.metainfo.files().get(i).displayPath()), t.file(i));
+            Files.write(dir.resolve(t.metainfo.files().get(i).displayPath()), t.file(i));
         }
     }
 

@@ -116,7 +116,11 @@ final class TestTorrent {
         }
 
         private Builder add(String path, long length, boolean padding) {
-            List<String> components = multiFile ? List.of(path.split("/")) : List.of(name);
+            // as MetainfoParser gives them: a multi-file torrent's paths start with its name
+            List<String> components = new java.util.ArrayList<>(List.of(name));
+            if (multiFile) {
+                components.addAll(List.of(path.split("/")));
+            }
             files.add(new FileEntry(components, length, offset, padding));
             offset += length;
             return this;

@@ -1,0 +1,77 @@
+package pyto.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import pyto.metainfo.FileEntry;
+import pyto.metainfo.Metainfo;
+import pyto.metainfo.MetainfoParser;
+
+/** {@code pyto info FILE.torrent}: what a torrent file says, for people. */
+final class InfoCommand implements Main.Command {
+
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
+
+    private final PrintStream out;
+
+    InfoCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public String name() {
+        return "info";
+    }
+
+    @Override
+    public String usage() {
+        return "pyto info FILE.torrent           show what a torrent file holds";
+    }
+
+    @Override
+    public int run(List<String> argv) throws Exception {
+        Args args = Args.parse(argv, Args.names(), Args.names());
+        Metainfo m = MetainfoParser.read(Path.of(args.operand("torrent file")));
+        print(m);
+        return Main.OK;
+    }
+
+    private void print(Metainfo m) {
+        row("name", m.name());
+        row("info hash", m.infoHash().hex());
+        row("total size", Units.size(m.totalLength()) + " (" + Units.exact(m.totalLength()) + " bytes)");
+        row("pieces", Units.exact(m.pieceCount()) + " of " + Units.size(m.pieceLength()));
+        row("private", m.isPrivate() ? "yes (trackers only: no DHT, no peer exchange)" : "no");
+        m.createdBy().ifPresent(c -> row("created by", c));
+        m.creationDate().ifPresent(d -> row("created on", DATE.format(d)));
+        m.comment().ifPresent(c -> row("comment", c));
+
+        List<FileEntry> files = m.visibleFiles();
+        int pads = m.files().size() - files.size();
+        row("files", files.size() + (pads > 0 ? " (and " + pads + " BEP 47 pad files, never written)" : ""));
+        int sizeWidth = files.stream().mapToInt(f -> Units.exact(f.length()).length()).max().orElse(1);
+        for (FileEntry f : files) {
+            out.printf("  %" + sizeWidth + "s  %s%n", Units.exact(f.length()), f.displayPath());
+        }
+
+        if (m.trackerTiers().isEmpty()) {
+            row("trackers", "none (peers from --peer or DHT only)");
+        } else {
+            row("trackers", m.trackers().size() + " in " + m.trackerTiers().size() + " tiers");
+            for (int t = 0; t < m.trackerTiers().size(); t++) {
+                out.printf("  tier %d: %s%n", t + 1, String.join(" ", m.trackerTiers().get(t)));
+            }
+        }
+        if (!m.webSeeds().isEmpty()) {
+            row("web seeds", Integer.toString(m.webSeeds().size()));
+            m.webSeeds().forEach(u -> out.println("  " + u));
+        }
+    }
+
+    private void row(String label, String value) {
+        out.printf("%-12s %s%n", label + ":", value);
+    }
+}
