@@ -63,6 +63,11 @@ public record AnnounceRequest(
         return new AnnounceRequest(infoHash, peerId, port, uploaded, downloaded, left, newEvent, numWant, key);
     }
 
+    /** The same request asking for {@code count} peers ({@code stopped} asks for none). */
+    public AnnounceRequest withNumWant(int count) {
+        return new AnnounceRequest(infoHash, peerId, port, uploaded, downloaded, left, event, count, key);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof AnnounceRequest r && infoHash.equals(r.infoHash) && Arrays.equals(peerId, r.peerId)

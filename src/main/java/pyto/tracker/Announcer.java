@@ -151,8 +151,11 @@ public final class Announcer implements Callable<Void> {
                 announceOnce();
             }
         } catch (InterruptedException e) {
-            interrupted = true; // cancelled: the flag is clear now, which the farewell needs
+            interrupted = true; // cancelled
         }
+        // The farewell needs a clear interrupt flag (a socket refuses to work for an interrupted
+        // thread); an interrupt that came after stop() is kept for later as well.
+        interrupted |= Thread.interrupted();
         farewell();
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -286,7 +289,7 @@ public final class Announcer implements Callable<Void> {
         if (started) {
             Tracker tracker = tier.get(0);
             try {
-                tracker.announce(source.get().withEvent(Event.STOPPED), config.stopBudget());
+                tracker.announce(source.get().withEvent(Event.STOPPED).withNumWant(0), config.stopBudget());
                 LOG.log(System.Logger.Level.DEBUG, () -> tracker.url() + ": stopped");
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.DEBUG, tracker.url() + ": stopped not delivered: " + e.getMessage());
