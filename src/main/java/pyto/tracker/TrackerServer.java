@@ -1,0 +1,200 @@
+package pyto.tracker;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import pyto.bencode.BDict;
+import pyto.concurrent.Scope;
+
+/**
+ * An embedded HTTP tracker (BEP 3 announce, BEP 23 compact replies, BEP 7 peers6, BEP 48 scrape):
+ * what {@code pyto tracker} runs, and what swarm tests announce to.
+ *
+ * <p>One virtual thread accepts connections and one more serves each, all in the server's own
+ * {@link Scope}; a {@link Semaphore} caps how many are served at once (the rest wait in the
+ * listen backlog). Each connection carries one request, read under a timeout, and gets one
+ * reply, then is closed ({@code Connection: close}). {@link #close()} stops everything.
+ *
+ * <p>Every request gets an answer, never a silently dropped connection: see
+ * {@link RequestHead.BadRequest} for when that answer is 200 with a failure reason, and when 400.
+ */
+public final class TrackerServer implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(TrackerServer.class.getName());
+
+    /**
+     * @param interval the {@code interval} told to clients; peers silent for two are forgotten
+     * @param minInterval the {@code min interval} told to clients
+     * @param maxConnections how many connections are served at once
+     * @param readTimeout how long a client may take to send its request
+     * @param maxPeers how many peers the tracker remembers over all torrents
+     * @param clock the time peers are stamped with (tests move it by hand)
+     */
+    public record Config(Duration interval, Duration minInterval, int maxConnections, Duration readTimeout,
+            int maxPeers, Clock clock) {
+        public static final Config DEFAULTS = new Config(Duration.ofMinutes(30), Duration.ofMinutes(1), 64,
+                Duration.ofSeconds(10), 100_000, Clock.systemUTC());
+
+        /** These settings with another announce interval (a min interval no longer than it). */
+        public Config withInterval(Duration newInterval) {
+            Duration min = minInterval.compareTo(newInterval) > 0 ? newInterval : minInterval;
+            return new Config(newInterval, min, maxConnections, readTimeout, maxPeers, clock);
+        }
+
+        public Config withMaxConnections(int newMax) {
+            return new Config(interval, minInterval, newMax, readTimeout, maxPeers, clock);
+        }
+
+        public Config withReadTimeout(Duration newTimeout) {
+            return new Config(interval, minInterval, maxConnections, newTimeout, maxPeers, clock);
+        }
+    }
+
+    private final ServerSocket listener;
+    private final Config config;
+    private final Scope scope = new Scope("tracker-server");
+    private final Semaphore slots;
+    private final SwarmRegistry registry;
+    private final TrackerEndpoints endpoints;
+
+    private TrackerServer(ServerSocket listener, Config config) {
+        this.listener = listener;
+        this.config = config;
+        this.slots = new Semaphore(config.maxConnections());
+        this.registry = new SwarmRegistry(config.clock(), config.interval().multipliedBy(2), config.maxPeers());
+        this.endpoints = new TrackerEndpoints(registry, config.interval(), config.minInterval());
+    }
+
+    /** Binds {@code bind} (port 0 picks a free port) and starts serving. */
+    public static TrackerServer start(InetSocketAddress bind, Config config) throws IOException {
+        ServerSocket listener = new ServerSocket();
+        try {
+            listener.bind(bind, 128);
+        } catch (IOException e) {
+            listener.close();
+            throw e;
+        }
+        TrackerServer server = new TrackerServer(listener, config);
+        server.scope.fork("accept", server::acceptLoop);
+        server.scope.forkPeriodic("expire", config.interval(), server.registry::expire);
+        LOG.log(System.Logger.Level.INFO, "tracker listening on http://" + server.hostPort() + "/announce");
+        return server;
+    }
+
+    /** The port it listens on. */
+    public int port() {
+        return listener.getLocalPort();
+    }
+
+    /** The announce URL for clients on this machine. */
+    public String announceUrl() {
+        return "http://" + hostPort() + "/announce";
+    }
+
+    private String hostPort() {
+        String host = listener.getInetAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
+    }
+
+    /** Stops accepting, ends every connection and waits until all threads are gone. */
+    @Override
+    public void close() {
+        try {
+            listener.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing the tracker socket: " + e);
+        }
+        scope.close();
+    }
+
+    private void acceptLoop() throws InterruptedException {
+        while (!listener.isClosed()) {
+            slots.acquire();
+            Socket connection;
+            try {
+                connection = listener.accept();
+            } catch (IOException e) {
+                slots.release();
+                if (!listener.isClosed()) {
+                    LOG.log(System.Logger.Level.WARNING, "tracker accept failed: " + e);
+                    Thread.sleep(100); // out of file descriptors, say: do not spin
+                }
+                continue;
+            }
+            try {
+                scope.fork("client " + connection.getRemoteSocketAddress(), () -> serve(connection));
+            } catch (IllegalStateException closing) {
+                slots.release();
+                closeQuietly(connection);
+                return;
+            }
+        }
+    }
+
+    /** One request, one reply, on the connection's own virtual thread. */
+    private void serve(Socket connection) {
+        try (connection) {
+            connection.setSoTimeout((int) config.readTimeout().toMillis());
+            InputStream in = new BufferedInputStream(connection.getInputStream());
+            int status;
+            BDict reply;
+            try {
+                RequestHead head = RequestHead.read(in);
+                if (head == null) {
+                    return; // connected and left without a word: nothing to answer
+                }
+                status = 200;
+                reply = endpoints.answer(head, connection.getInetAddress());
+            } catch (RequestHead.BadRequest e) {
+                status = e.status();
+                reply = TrackerEndpoints.failure(e.getMessage());
+            }
+            send(connection.getOutputStream(), status, reply.encode());
+            lingeringClose(connection, in);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "tracker connection " + connection.getRemoteSocketAddress() + ": " + e);
+        } finally {
+            slots.release();
+        }
+    }
+
+    private static void send(OutputStream out, int status, byte[] body) throws IOException {
+        String head = "HTTP/1.1 " + (status == 200 ? "200 OK" : status + " Bad Request") + "\r\n"
+                + "Content-Type: text/plain\r\n"
+                + "Content-Length: " + body.length + "\r\n"
+                + "Connection: close\r\n\r\n";
+        out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+        out.write(body);
+        out.flush();
+    }
+
+    /**
+     * Closing a socket with unread input makes TCP reset the connection, and the client may lose
+     * the reply it has not read yet: a refused 9 KiB request would never learn why. So end our
+     * side first, then read (and drop) what the client still sends, briefly, before closing.
+     */
+    private static void lingeringClose(Socket connection, InputStream in) throws IOException {
+        connection.shutdownOutput();
+        connection.setSoTimeout(1000);
+        long drained = 0;
+        while (drained < 64 * 1024 && in.read() >= 0) {
+            drained++; // a timeout ends this too, as an exception the caller logs
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing more to do for a socket we never used
+        }
+    }
+}

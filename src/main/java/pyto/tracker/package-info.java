@@ -1,0 +1,14 @@
+/**
+ * Trackers: how a torrent finds its peers (BEP 3), and a small tracker of our own.
+ *
+ * <p>The client side, in reading order: {@link pyto.tracker.Tracker} is one tracker URL, made by
+ * {@link pyto.tracker.Trackers#forUrl}; {@link pyto.tracker.HttpTracker} speaks HTTP to it
+ * through {@link pyto.tracker.HttpGet}; {@link pyto.tracker.Announcer} keeps one tier (BEP 12)
+ * informed for a torrent's whole life on its own virtual thread and publishes a
+ * {@link pyto.tracker.TrackerStatus}.
+ *
+ * <p>The server side: {@link pyto.tracker.TrackerServer} accepts connections,
+ * {@link pyto.tracker.TrackerEndpoints} answers {@code /announce} and {@code /scrape}, and
+ * {@link pyto.tracker.SwarmRegistry} remembers the swarms.
+ */
+package pyto.tracker;
