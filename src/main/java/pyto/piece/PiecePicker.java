@@ -182,6 +182,16 @@ public final class PiecePicker {
         }
     }
 
+    /** Whether we have verified {@code piece}: asked for every request a peer sends us. */
+    public boolean has(int piece) {
+        lock.lock();
+        try {
+            return have.get(piece);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether the peer has a piece we lack: then we tell it we are interested. */
     public boolean isInteresting(Bitfield peerHas) {
         checkSize(peerHas);

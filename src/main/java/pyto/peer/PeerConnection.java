@@ -1,0 +1,442 @@
+package pyto.peer;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import pyto.concurrent.Scope;
+import pyto.concurrent.Task;
+import pyto.piece.Bitfield;
+import pyto.piece.Block;
+import pyto.piece.PieceGeometry;
+import pyto.piece.PiecePicker;
+import pyto.wire.Handshake;
+import pyto.wire.PeerId;
+import pyto.wire.PeerMessage;
+import pyto.wire.ProtocolException;
+
+/**
+ * One connection to one peer (BEP 3, "peer wire protocol"), after the handshake.
+ *
+ * <p>Runs on its own virtual thread: a blocking read loop that hands each message to the
+ * torrent's shared state ({@link Swarm}, {@link PiecePicker}). Writes go through
+ * {@link PeerWriter}, on a second virtual thread. The four protocol flags live here: whether
+ * we choke the peer and whether it interests us, and the same from its side. The choker
+ * (another thread) chokes and unchokes through {@link #choke()} and {@link #unchoke()}.
+ *
+ * <p>What the connection's own lock guards: the peer's bitfield and our outstanding requests
+ * to it, which other threads touch (the endgame cancels a request when another peer delivered
+ * the block first; a verified piece may make the peer uninteresting).
+ */
+public final class PeerConnection {
+
+    private static final System.Logger LOG = System.getLogger(PeerConnection.class.getName());
+
+    /** Blocks in flight to one peer: a floor for new or slow peers, a ceiling for fast ones. */
+    static final int MIN_PIPELINE = 16;
+    static final int MAX_PIPELINE = 512;
+    /** Keep this many seconds of the peer's rate in flight, so the link never idles between blocks. */
+    static final double PIPELINE_SECONDS = 2.0;
+
+    private final PeerSocket socket;
+    private final Handshake remote;
+    private final Swarm swarm;
+    private final PeerWriter writer;
+    private final InetSocketAddress dialed;
+    private final long connectedAtMillis = System.currentTimeMillis();
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Bitfield peerHas;                              // guarded by lock
+    private final Set<Block> requested = new LinkedHashSet<>();  // guarded by lock
+
+    private volatile boolean amChoking = true;
+    private volatile boolean amInterested;
+    private volatile boolean peerChoking = true;
+    private volatile boolean peerInterested;
+    private volatile long lastBlockAtMillis = connectedAtMillis;
+    private volatile boolean snubbed;
+
+    final RateMeter downloaded = new RateMeter();
+    final RateMeter uploaded = new RateMeter();
+    int trust; // guarded by the swarm's lock: good pieces up, bad pieces down
+
+    PeerConnection(Handshakes.Opened opened, Swarm swarm, InetSocketAddress dialed) {
+        this.socket = opened.socket();
+        this.remote = opened.remote();
+        this.swarm = swarm;
+        this.dialed = dialed;
+        this.peerHas = new Bitfield(swarm.geometry().pieceCount());
+        this.writer = new PeerWriter(socket, swarm.codec(), swarm.storage(), swarm.trace(),
+                uploaded, swarm.uploaded());
+    }
+
+    /**
+     * The connection's life: starts the writer in {@code scope}, reads until the peer goes or
+     * breaks the protocol, then tidies up. A peer that goes away is not an error: this returns
+     * normally and only this connection ends.
+     */
+    public void run(Scope scope) {
+        Task<Void> writerTask = null;
+        try {
+            writerTask = scope.fork(this + "/writer", writer::run);
+            readLoop();
+        } catch (EOFException | SocketException e) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: connection closed ({1})", this, e.getMessage());
+        } catch (SocketTimeoutException e) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: silent for {1}, dropped", this, PeerSocket.IDLE_TIMEOUT);
+        } catch (ProtocolException e) {
+            LOG.log(System.Logger.Level.INFO, "{0}: dropped: {1}", this, e.getMessage());
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: {1}", this, e.toString());
+        } catch (IllegalStateException e) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: torrent stopping", this); // scope closed under us
+        } finally {
+            writer.close();
+            socket.close();
+            if (writerTask != null) {
+                writerTask.cancel();
+            }
+            swarm.onDisconnect(this);
+        }
+    }
+
+    private void readLoop() throws IOException {
+        boolean first = true;
+        while (true) {
+            PeerMessage message = swarm.codec().read(socket.in());
+            if (swarm.trace().enabled()) {
+                swarm.trace().message(socket.toString(), false, message);
+            }
+            handle(message, first);
+            first = false;
+        }
+    }
+
+    private void handle(PeerMessage message, boolean first) throws IOException {
+        switch (message) {
+            case PeerMessage.KeepAlive k -> { }
+            case PeerMessage.Choke c -> onChoke();
+            case PeerMessage.Unchoke u -> {
+                peerChoking = false;
+                requestMore();
+            }
+            case PeerMessage.Interested i -> {
+                peerInterested = true;
+                swarm.onInterestChanged(this);
+            }
+            case PeerMessage.NotInterested n -> {
+                peerInterested = false;
+                swarm.onInterestChanged(this);
+            }
+            case PeerMessage.Have(int piece) -> onHave(piece);
+            case PeerMessage.Bitfield(byte[] bits) -> {
+                if (!first) {
+                    throw new ProtocolException("bitfield after other messages");
+                }
+                onBitfield(bits);
+            }
+            case PeerMessage.Request(int piece, int begin, int length) -> onRequest(piece, begin, length);
+            case PeerMessage.Piece(int piece, int begin, byte[] data) -> onPiece(new Block(piece, begin, data.length), data);
+            case PeerMessage.Cancel(int piece, int begin, int length) -> writer.cancelUpload(new Block(piece, begin, length));
+            case PeerMessage.Unknown u -> { } // an extension we did not announce; skipped by its length
+        }
+    }
+
+    // ---- what the peer has ------------------------------------------------------------------
+
+    private void onBitfield(byte[] bits) throws ProtocolException {
+        Bitfield has;
+        try {
+            has = Bitfield.fromBytes(bits, peerHas.pieceCount());
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException("bad bitfield: " + e.getMessage());
+        }
+        lock.lock();
+        try {
+            for (int i = has.nextSetBit(0); i >= 0; i = has.nextSetBit(i + 1)) {
+                peerHas.set(i);
+            }
+        } finally {
+            lock.unlock();
+        }
+        swarm.picker().onBitfield(has);
+        updateInterest();
+    }
+
+    private void onHave(int piece) {
+        boolean isNew;
+        lock.lock();
+        try {
+            isNew = !peerHas.get(piece);
+            peerHas.set(piece);
+        } finally {
+            lock.unlock();
+        }
+        if (isNew) {
+            swarm.picker().onHave(piece);
+            updateInterest();
+        }
+    }
+
+    /**
+     * Tells the peer whether it interests us (it has a piece we lack), when that changed.
+     * Called by the reader on bitfield and have, and by whichever thread verified a piece.
+     */
+    void updateInterest() {
+        boolean interesting;
+        lock.lock();
+        try {
+            interesting = swarm.picker().isInteresting(peerHas);
+            if (interesting == amInterested) {
+                return;
+            }
+            amInterested = interesting;
+            writer.send(interesting ? new PeerMessage.Interested() : new PeerMessage.NotInterested());
+        } finally {
+            lock.unlock();
+        }
+        if (interesting) {
+            requestMore();
+        }
+    }
+
+    boolean has(int piece) {
+        lock.lock();
+        try {
+            return peerHas.get(piece);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the peer has every piece. */
+    public boolean isSeed() {
+        lock.lock();
+        try {
+            return peerHas.isComplete();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- downloading from the peer ----------------------------------------------------------
+
+    private void onChoke() {
+        peerChoking = true;
+        cancelAllRequests(); // BEP 3: a choke drops every request the peer had from us
+    }
+
+    private void onPiece(Block block, byte[] data) throws IOException {
+        lock.lock();
+        try {
+            requested.remove(block);
+        } finally {
+            lock.unlock();
+        }
+        downloaded.add(block.length());
+        swarm.downloaded().add(block.length());
+        lastBlockAtMillis = System.currentTimeMillis();
+        snubbed = false;
+        swarm.onBlock(this, block, data);
+        requestMore();
+    }
+
+    /** Tops the pipeline up to its depth with blocks the picker chooses for this peer. */
+    void requestMore() {
+        if (peerChoking || !amInterested) {
+            return;
+        }
+        List<Block> blocks;
+        lock.lock();
+        try {
+            int want = pipelineDepth() - requested.size();
+            if (want <= 0) {
+                return;
+            }
+            blocks = swarm.picker().pick(peerHas, want, requested);
+            requested.addAll(blocks);
+        } finally {
+            lock.unlock();
+        }
+        for (Block b : blocks) {
+            writer.send(new PeerMessage.Request(b.piece(), b.begin(), b.length()));
+        }
+    }
+
+    /** Enough requests to cover {@link #PIPELINE_SECONDS} of the peer's current rate. */
+    private int pipelineDepth() {
+        double blocks = downloaded.rate() * PIPELINE_SECONDS / PieceGeometry.BLOCK_SIZE;
+        return (int) Math.max(MIN_PIPELINE, Math.min(MAX_PIPELINE, blocks));
+    }
+
+    /** Endgame: another peer delivered {@code block} first; withdraw our request for it. */
+    void cancelRequest(Block block) {
+        lock.lock();
+        try {
+            if (!requested.remove(block)) {
+                return;
+            }
+            writer.send(new PeerMessage.Cancel(block.piece(), block.begin(), block.length()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Gives our outstanding requests back to the picker, so other peers can be asked. */
+    private void cancelAllRequests() {
+        List<Block> dropped;
+        lock.lock();
+        try {
+            dropped = new ArrayList<>(requested);
+            requested.clear();
+        } finally {
+            lock.unlock();
+        }
+        swarm.picker().onRequestsCancelled(dropped);
+    }
+
+    /**
+     * Called now and then by the torrent: a peer that has owed us blocks for {@code limitMillis}
+     * without sending any is snubbed: its requests go to other peers, and the choker stops
+     * counting on it.
+     */
+    void checkSnub(long nowMillis, long limitMillis) {
+        boolean owes;
+        lock.lock();
+        try {
+            owes = !requested.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+        if (owes && nowMillis - lastBlockAtMillis > limitMillis && !snubbed) {
+            snubbed = true;
+            LOG.log(System.Logger.Level.DEBUG, "{0}: snubbed us, its requests go to others", this);
+            cancelAllRequests();
+        }
+    }
+
+    /** Whatever we still hold of this peer's state when it goes: for the picker's books. */
+    List<Block> outstandingRequests() {
+        lock.lock();
+        try {
+            return new ArrayList<>(requested);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    Bitfield peerHas() {
+        lock.lock();
+        try {
+            return peerHas.copy();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- uploading to the peer --------------------------------------------------------------
+
+    private void onRequest(int piece, int begin, int length) throws ProtocolException {
+        if (length > PieceGeometry.BLOCK_SIZE) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: refused a request for {1} bytes", this, length);
+            return;
+        }
+        if (!swarm.geometry().isValidRequest(piece, begin, length)) {
+            throw new ProtocolException("request outside piece " + piece + ": @" + begin + " +" + length);
+        }
+        if (amChoking || !swarm.picker().has(piece)) {
+            return; // BEP 3: requests while choked, or for pieces we lack, are not answered
+        }
+        writer.upload(new Block(piece, begin, length));
+    }
+
+    /** The choker lets this peer download from us. */
+    public void unchoke() {
+        if (amChoking) {
+            amChoking = false;
+            writer.send(new PeerMessage.Unchoke());
+        }
+    }
+
+    /** The choker stops uploading to this peer; blocks it asked for and did not get are dropped. */
+    public void choke() {
+        if (!amChoking) {
+            amChoking = true;
+            writer.choke(new PeerMessage.Choke());
+        }
+    }
+
+    /** A verified piece: tell the peer we have it. */
+    void sendHave(int piece) {
+        writer.send(new PeerMessage.Have(piece));
+    }
+
+    void sendBitfield(Bitfield have) {
+        writer.send(new PeerMessage.Bitfield(have.toBytes()));
+    }
+
+    /** Ends the connection from any thread: the reader wakes with the socket closed and tidies up. */
+    public void close() {
+        socket.close();
+    }
+
+    // ---- what the choker and the status display read ---------------------------------------
+
+    public boolean isChokingPeer() {
+        return amChoking;
+    }
+
+    public boolean isInterestedInPeer() {
+        return amInterested;
+    }
+
+    public boolean isPeerChoking() {
+        return peerChoking;
+    }
+
+    public boolean isPeerInterested() {
+        return peerInterested;
+    }
+
+    public boolean isSnubbed() {
+        return snubbed;
+    }
+
+    /** Bytes per second we receive from this peer (20 s window). */
+    public double downloadRate() {
+        return downloaded.rate();
+    }
+
+    /** Bytes per second we send to this peer (20 s window). */
+    public double uploadRate() {
+        return uploaded.rate();
+    }
+
+    public long connectedAtMillis() {
+        return connectedAtMillis;
+    }
+
+    public PeerId peerId() {
+        return remote.peerId();
+    }
+
+    /** The peer's address: where we dialled it, or where its connection came from. */
+    public InetSocketAddress address() {
+        return dialed != null ? dialed : socket.remote();
+    }
+
+    public boolean isOutgoing() {
+        return dialed != null;
+    }
+
+    @Override
+    public String toString() {
+        return socket.toString();
+    }
+}

@@ -1,0 +1,198 @@
+package pyto.peer;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import pyto.piece.Block;
+import pyto.piece.PieceGeometry;
+import pyto.storage.Storage;
+import pyto.wire.MessageCodec;
+import pyto.wire.PeerMessage;
+
+/**
+ * Everything we send to one peer (BEP 3), on the connection's second virtual thread.
+ *
+ * <p>Other threads only queue: short messages (requests, have, choke...) and the blocks we
+ * owe the peer. The writer reads each owed block from disk just before sending it, so a long
+ * queue of requests costs no memory, and a {@code cancel} or a choke can still withdraw it.
+ * Messages go out before blocks, so our requests are never stuck behind uploads. The stream
+ * is flushed whenever the queue runs dry, which batches many small messages into one write.
+ * A keep-alive goes out after {@link #KEEP_ALIVE} of silence.
+ */
+final class PeerWriter {
+
+    static final Duration KEEP_ALIVE = Duration.ofSeconds(90);
+    /** The most blocks a peer may have asked of us at once; libtorrent allows 500 too. */
+    static final int MAX_UPLOAD_QUEUE = 500;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private final ArrayDeque<PeerMessage> messages = new ArrayDeque<>();
+    private final ArrayDeque<Block> uploads = new ArrayDeque<>();
+    private boolean closed;
+
+    private final DataOutputStream out;
+    private final MessageCodec codec;
+    private final Storage storage;
+    private final RateMeter[] uploadMeters;
+    private final MessageTrace trace;
+    private final String peer;
+
+    PeerWriter(PeerSocket socket, MessageCodec codec, Storage storage, MessageTrace trace,
+               RateMeter... uploadMeters) {
+        this.out = socket.out();
+        this.codec = codec;
+        this.storage = storage;
+        this.trace = trace;
+        this.peer = socket.toString();
+        this.uploadMeters = uploadMeters;
+    }
+
+    /** Queues a message; it goes out before any block still waiting. */
+    void send(PeerMessage message) {
+        lock.lock();
+        try {
+            if (!closed) {
+                messages.add(message);
+                work.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Queues a block the peer asked for; false when its queue is full and the request is refused. */
+    boolean upload(Block block) {
+        lock.lock();
+        try {
+            if (closed || uploads.size() >= MAX_UPLOAD_QUEUE) {
+                return false;
+            }
+            uploads.add(block);
+            work.signal();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The peer sent {@code cancel}: the block is no longer owed, if it has not gone out yet. */
+    void cancelUpload(Block block) {
+        lock.lock();
+        try {
+            uploads.remove(block);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * We choke the peer: BEP 3 says its pending requests are dropped, so the owed blocks are
+     * forgotten and the choke message queued, in that order, under one lock.
+     */
+    void choke(PeerMessage choke) {
+        lock.lock();
+        try {
+            uploads.clear();
+            if (!closed) {
+                messages.add(choke);
+                work.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int queuedUploads() {
+        lock.lock();
+        try {
+            return uploads.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops the writer; what is still queued is not sent. */
+    void close() {
+        lock.lock();
+        try {
+            closed = true;
+            messages.clear();
+            uploads.clear();
+            work.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The writer thread's loop: until closed, or until the socket fails (then the reader sees it closed too). */
+    void run() throws IOException, InterruptedException {
+        byte[] block = new byte[PieceGeometry.BLOCK_SIZE];
+        List<PeerMessage> batch = new ArrayList<>();
+        while (true) {
+            Block upload;
+            lock.lock();
+            try {
+                long wait = KEEP_ALIVE.toNanos();
+                while (!closed && messages.isEmpty() && uploads.isEmpty() && wait > 0) {
+                    wait = work.awaitNanos(wait);
+                }
+                if (closed) {
+                    return;
+                }
+                if (messages.isEmpty() && uploads.isEmpty()) {
+                    messages.add(new PeerMessage.KeepAlive());
+                }
+                batch.addAll(messages);
+                messages.clear();
+                upload = uploads.poll();
+            } finally {
+                lock.unlock();
+            }
+            for (PeerMessage m : batch) {
+                codec.write(out, m);
+                trace(m);
+            }
+            batch.clear();
+            if (upload != null) {
+                send(upload, block);
+            }
+            if (isIdle()) {
+                out.flush();
+            }
+        }
+    }
+
+    /** Reads an owed block from disk and sends it as a piece message, without copying it again. */
+    private void send(Block b, byte[] buffer) throws IOException {
+        storage.readBlock(b.piece(), b.begin(), buffer, 0, b.length());
+        codec.writePiece(out, b.piece(), b.begin(), buffer, 0, b.length());
+        for (RateMeter meter : uploadMeters) {
+            meter.add(b.length());
+        }
+        if (trace.enabled()) {
+            trace(new PeerMessage.Piece(b.piece(), b.begin(), Arrays.copyOf(buffer, b.length())));
+        }
+    }
+
+    private boolean isIdle() {
+        lock.lock();
+        try {
+            return messages.isEmpty() && uploads.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void trace(PeerMessage m) {
+        if (trace.enabled()) {
+            trace.message(peer, true, m);
+        }
+    }
+}

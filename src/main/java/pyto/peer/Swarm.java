@@ -1,0 +1,369 @@
+package pyto.peer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ClosedByInterruptException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import pyto.concurrent.Scope;
+import pyto.metainfo.InfoHash;
+import pyto.piece.Block;
+import pyto.piece.PieceGeometry;
+import pyto.piece.PiecePicker;
+import pyto.storage.Storage;
+import pyto.wire.Handshake;
+import pyto.wire.MessageCodec;
+import pyto.wire.PeerId;
+
+/**
+ * The peers of one torrent and what they share (BEP 3): the piece picker, the storage, the
+ * totals. It admits new connections, passes each block that arrives to disk and checks each
+ * finished piece, tells every peer about a piece we verified, and keeps score of who sent
+ * bad data.
+ *
+ * <p>Called from every peer's threads at once. Its own {@link ReentrantLock} guards the list
+ * of connections and the record of which peers sent blocks of each unfinished piece; it is
+ * never held across disk or socket I/O (queuing a message for a peer's writer is not I/O).
+ * Lock order, where two are taken: swarm, then connection, then picker or writer.
+ */
+public final class Swarm {
+
+    private static final System.Logger LOG = System.getLogger(Swarm.class.getName());
+
+    /** Trust gained for a good piece, and its ceiling. */
+    private static final int TRUST_PER_GOOD_PIECE = 1;
+    private static final int MAX_TRUST = 20;
+    /** Trust lost for each bad piece a peer sent blocks of; at {@link #BAN_AT} it is banned (3 bad pieces from a stranger). */
+    private static final int TRUST_PER_BAD_PIECE = 2;
+    private static final int BAN_AT = -6;
+
+    private final InfoHash infoHash;
+    private final Handshake ourHandshake;
+    private final PieceGeometry geometry;
+    private final MessageCodec codec;
+    private final PiecePicker picker;
+    private final Storage storage;
+    private final SwarmEvents events;
+    private final MessageTrace trace;
+    private final int maxPeers;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final List<PeerConnection> peers = new ArrayList<>();
+    private final Map<Integer, Set<PeerConnection>> sources = new HashMap<>();
+    private final BanList bans = new BanList();
+
+    private final RateMeter downloaded = new RateMeter();
+    private final RateMeter uploaded = new RateMeter();
+    private final AtomicLong wasted = new AtomicLong();
+    private final AtomicLong hashFailures = new AtomicLong();
+
+    public Swarm(InfoHash infoHash, PeerId ourId, PiecePicker picker, Storage storage, SwarmEvents events,
+                 MessageTrace trace, int maxPeers) {
+        this.infoHash = infoHash;
+        this.ourHandshake = Handshake.of(infoHash, ourId);
+        this.geometry = picker.geometry();
+        this.codec = new MessageCodec(geometry.pieceCount());
+        this.picker = picker;
+        this.storage = storage;
+        this.events = events;
+        this.trace = trace;
+        this.maxPeers = maxPeers;
+    }
+
+    // ---- connections ------------------------------------------------------------------------
+
+    /**
+     * Admits a peer whose handshake is done and runs it in {@code scope}: a reader thread and
+     * a writer thread. Refused (and closed) when the torrent has its fill of peers, the peer
+     * is banned, or we are already connected to it.
+     *
+     * @param dialed the address we dialled, or null for an incoming connection
+     * @return the connection, or empty when refused
+     */
+    public Optional<PeerConnection> start(Scope scope, Handshakes.Opened opened, InetSocketAddress dialed) {
+        PeerConnection peer = new PeerConnection(opened, this, dialed);
+        String refusal = admit(peer);
+        if (refusal != null) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: not admitted: {1}", opened.socket(), refusal);
+            opened.socket().close();
+            return Optional.empty();
+        }
+        try {
+            scope.fork(peer.toString(), () -> peer.run(scope));
+        } catch (IllegalStateException stopping) {
+            peer.close();
+            onDisconnect(peer);
+            return Optional.empty();
+        }
+        return Optional.of(peer);
+    }
+
+    /** Adds the peer and queues our bitfield as its first message; the reason when refused. */
+    private String admit(PeerConnection peer) {
+        lock.lock();
+        try {
+            if (bans.isBanned(peer.address(), peer.peerId())) {
+                return "banned for sending corrupt data";
+            }
+            if (peers.size() >= maxPeers) {
+                return "already " + maxPeers + " peers";
+            }
+            for (PeerConnection p : peers) {
+                if (p.peerId().equals(peer.peerId())) {
+                    return "already connected to this peer";
+                }
+            }
+            peers.add(peer);
+            // Under the lock, so a piece verified meanwhile reaches the peer as a have after this bitfield.
+            var have = picker.have();
+            if (!have.isEmpty()) {
+                peer.sendBitfield(have);
+            }
+            return null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The peer's reader ended: forget it, and give its pieces and requests back to the picker. */
+    void onDisconnect(PeerConnection peer) {
+        boolean removed;
+        lock.lock();
+        try {
+            removed = peers.remove(peer);
+            sources.values().forEach(s -> s.remove(peer));
+        } finally {
+            lock.unlock();
+        }
+        if (removed) {
+            picker.onPeerGone(peer.peerHas());
+            picker.onRequestsCancelled(peer.outstandingRequests());
+        }
+    }
+
+    /** A snapshot of the connected peers. */
+    public List<PeerConnection> peers() {
+        lock.lock();
+        try {
+            return List.copyOf(peers);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean isConnectedTo(InetSocketAddress address) {
+        return peers().stream().anyMatch(p -> p.address().equals(address));
+    }
+
+    public boolean isBanned(InetSocketAddress address) {
+        return bans.isBanned(address, null);
+    }
+
+    public boolean isFull() {
+        lock.lock();
+        try {
+            return peers.size() >= maxPeers;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- blocks and pieces ------------------------------------------------------------------
+
+    /**
+     * A block arrived from {@code from}. If the picker still wants it, it goes to disk; if it
+     * completes its piece, the piece is checked here, on the same peer thread.
+     */
+    void onBlock(PeerConnection from, Block block, byte[] data) throws IOException {
+        if (!picker.claim(block)) {
+            wasted.addAndGet(block.length()); // a duplicate from endgame, or a block nobody wants
+            return;
+        }
+        try {
+            storage.writeBlock(block.piece(), block.begin(), data, 0, block.length());
+        } catch (IOException e) {
+            picker.onWriteFailed(block);
+            throw diskError(e);
+        }
+        lock.lock();
+        try {
+            sources.computeIfAbsent(block.piece(), p -> new HashSet<>()).add(from);
+        } finally {
+            lock.unlock();
+        }
+        if (picker.isEndgame()) {
+            for (PeerConnection p : peers()) {
+                if (p != from) {
+                    p.cancelRequest(block);
+                }
+            }
+        }
+        if (picker.onBlockWritten(block)) {
+            verify(block.piece());
+        }
+    }
+
+    /** Hashes a piece whose blocks are all on disk, and acts on the verdict. */
+    private void verify(int piece) throws IOException {
+        boolean good;
+        try {
+            good = storage.verifyPiece(piece);
+        } catch (IOException e) {
+            picker.onPieceFailed(piece); // fetch it again, if the torrent goes on
+            throw diskError(e);
+        }
+        Set<PeerConnection> senders;
+        lock.lock();
+        try {
+            senders = sources.remove(piece);
+        } finally {
+            lock.unlock();
+        }
+        if (senders == null) {
+            senders = Set.of();
+        }
+        if (good) {
+            picker.onPieceVerified(piece);
+            judge(senders, TRUST_PER_GOOD_PIECE);
+            announce(piece);
+            events.pieceVerified(piece);
+        } else {
+            hashFailures.incrementAndGet();
+            picker.onPieceFailed(piece);
+            LOG.log(System.Logger.Level.INFO, "piece {0} failed its hash check; sent by {1}", piece, senders);
+            judge(senders, -TRUST_PER_BAD_PIECE);
+        }
+    }
+
+    /** Adjusts the trust of the peers that sent a piece; bans and drops those with none left. */
+    private void judge(Set<PeerConnection> senders, int change) {
+        List<PeerConnection> banned = new ArrayList<>();
+        lock.lock();
+        try {
+            for (PeerConnection p : senders) {
+                p.trust = Math.min(MAX_TRUST, p.trust + change);
+                if (p.trust <= BAN_AT) {
+                    bans.ban(p.address(), p.peerId());
+                    banned.add(p);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (PeerConnection p : banned) {
+            LOG.log(System.Logger.Level.WARNING, "banned peer {0}: it sent corrupt data again and again", p);
+            p.close();
+        }
+    }
+
+    /** We have a new piece: every peer hears of it, and those that had it may no longer interest us. */
+    private void announce(int piece) {
+        List<PeerConnection> all;
+        lock.lock();
+        try {
+            all = List.copyOf(peers);
+            all.forEach(p -> p.sendHave(piece));
+        } finally {
+            lock.unlock();
+        }
+        for (PeerConnection p : all) {
+            if (p.has(piece)) {
+                p.updateInterest();
+            }
+        }
+    }
+
+    /**
+     * A disk error stops the torrent, unless it only means this thread was interrupted (the
+     * torrent is stopping and closed the file under us).
+     */
+    private IOException diskError(IOException e) {
+        if (!(e instanceof ClosedByInterruptException) && !Thread.currentThread().isInterrupted()) {
+            events.diskFailed(e);
+        }
+        return e;
+    }
+
+    /** Every peer that owes us blocks and has sent none for {@code limitMillis} loses its requests. */
+    public void checkSnubs(long nowMillis, long limitMillis) {
+        peers().forEach(p -> p.checkSnub(nowMillis, limitMillis));
+    }
+
+    /**
+     * The download is complete: we are no longer interested in anyone, and peers that are
+     * seeds too have nothing to trade with us, so they are let go.
+     */
+    public void onComplete() {
+        for (PeerConnection p : peers()) {
+            p.updateInterest();
+            if (p.isSeed()) {
+                p.close();
+            }
+        }
+    }
+
+    /** Closes every connection; their threads end and tidy up on their own. */
+    public void closeAll() {
+        peers().forEach(PeerConnection::close);
+    }
+
+    // ---- what peers and the status display read ---------------------------------------------
+
+    public InfoHash infoHash() {
+        return infoHash;
+    }
+
+    public Handshake handshake() {
+        return ourHandshake;
+    }
+
+    public PiecePicker picker() {
+        return picker;
+    }
+
+    PieceGeometry geometry() {
+        return geometry;
+    }
+
+    MessageCodec codec() {
+        return codec;
+    }
+
+    Storage storage() {
+        return storage;
+    }
+
+    MessageTrace trace() {
+        return trace;
+    }
+
+    /** Payload bytes received from all peers: rate and total. */
+    public RateMeter downloaded() {
+        return downloaded;
+    }
+
+    /** Payload bytes sent to all peers: rate and total. */
+    public RateMeter uploaded() {
+        return uploaded;
+    }
+
+    /** Bytes received that were not used: duplicates and blocks nobody asked for. */
+    public long wastedBytes() {
+        return wasted.get();
+    }
+
+    public long hashFailures() {
+        return hashFailures.get();
+    }
+
+    void onInterestChanged(PeerConnection peer) {
+        events.interestChanged(peer);
+    }
+}
