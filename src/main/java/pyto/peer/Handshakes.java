@@ -22,6 +22,13 @@ public final class Handshakes {
     private Handshakes() {
     }
 
+    /** The peer answered with our own peer id: the address was our own listening socket. */
+    public static final class SelfConnectionException extends ProtocolException {
+        SelfConnectionException() {
+            super("connected to ourselves");
+        }
+    }
+
     /** A socket whose handshake is done, and what the peer said in it. */
     public record Opened(PeerSocket socket, Handshake remote) {
     }
@@ -78,7 +85,7 @@ public final class Handshakes {
             throw new ProtocolException("peer answered for another torrent: " + theirs.infoHash());
         }
         if (theirs.peerId().equals(ours.peerId())) {
-            throw new ProtocolException("connected to ourselves");
+            throw new SelfConnectionException();
         }
     }
 }

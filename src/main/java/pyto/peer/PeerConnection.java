@@ -61,6 +61,7 @@ public final class PeerConnection {
     private volatile boolean peerInterested;
     private volatile long lastBlockAtMillis = connectedAtMillis;
     private volatile boolean snubbed;
+    private volatile long unchokedAtMillis = -1;
 
     final RateMeter downloaded = new RateMeter();
     final RateMeter uploaded = new RateMeter();
@@ -360,6 +361,7 @@ public final class PeerConnection {
     public void unchoke() {
         if (amChoking) {
             amChoking = false;
+            unchokedAtMillis = System.currentTimeMillis();
             writer.send(new PeerMessage.Unchoke());
         }
     }
@@ -368,6 +370,7 @@ public final class PeerConnection {
     public void choke() {
         if (!amChoking) {
             amChoking = true;
+            unchokedAtMillis = -1;
             writer.choke(new PeerMessage.Choke());
         }
     }
@@ -402,6 +405,11 @@ public final class PeerConnection {
 
     public boolean isPeerInterested() {
         return peerInterested;
+    }
+
+    /** When our current unchoke of this peer began, or -1 while we choke it. */
+    public long unchokedAtMillis() {
+        return unchokedAtMillis;
     }
 
     public boolean isSnubbed() {

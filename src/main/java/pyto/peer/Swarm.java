@@ -145,6 +145,7 @@ public final class Swarm {
         if (removed) {
             picker.onPeerGone(peer.peerHas());
             picker.onRequestsCancelled(peer.outstandingRequests());
+            events.peerGone(peer);
         }
     }
 

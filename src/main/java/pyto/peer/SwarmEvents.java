@@ -16,4 +16,7 @@ public interface SwarmEvents {
 
     /** A peer became interested or not interested in us: the choker may want to act at once. */
     void interestChanged(PeerConnection peer);
+
+    /** A peer's connection ended, for whatever reason. */
+    void peerGone(PeerConnection peer);
 }

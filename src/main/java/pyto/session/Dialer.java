@@ -1,0 +1,100 @@
+package pyto.session;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import pyto.concurrent.Scope;
+import pyto.peer.Handshakes;
+import pyto.peer.Swarm;
+
+/**
+ * Connects a torrent to the peers it has heard of (BEP 3): each dial, handshake included, on
+ * its own virtual thread in the torrent's scope, a few at a time. Runs in the torrent's main
+ * task, waking when new addresses arrive, a peer leaves, or a second has passed.
+ */
+final class Dialer {
+
+    private static final System.Logger LOG = System.getLogger(Dialer.class.getName());
+
+    /** Dials in progress at once: enough to fill a swarm quickly, few enough not to flood. */
+    static final int MAX_HALF_OPEN = 8;
+    static final Duration IDLE_WAIT = Duration.ofSeconds(1);
+
+    private final Torrent torrent;
+    private final Session session;
+    private final Swarm swarm;
+    private final PeerDirectory directory;
+    private final Semaphore halfOpen = new Semaphore(MAX_HALF_OPEN);
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    private boolean woken;
+
+    Dialer(Torrent torrent, Session session, Swarm swarm, PeerDirectory directory) {
+        this.torrent = torrent;
+        this.session = session;
+        this.swarm = swarm;
+        this.directory = directory;
+    }
+
+    /** Dials until the scope is cancelled. */
+    void run(Scope scope) throws InterruptedException {
+        while (!Thread.currentThread().isInterrupted()) {
+            int room = Math.min(halfOpen.availablePermits(),
+                    session.config().maxPeersPerTorrent() - swarm.peers().size());
+            if (room > 0 && !session.isFull()) {
+                for (InetSocketAddress address : directory.takeDialable(room)) {
+                    if (session.isOwnAddress(address)) {
+                        directory.markSelf(address);
+                        continue;
+                    }
+                    halfOpen.acquire();
+                    scope.fork("dial " + address, () -> dial(scope, address));
+                }
+            }
+            awaitWake();
+        }
+    }
+
+    private void dial(Scope scope, InetSocketAddress address) {
+        try {
+            Handshakes.Opened opened = Handshakes.dial(address, swarm.handshake(), session.throttle(torrent));
+            if (swarm.start(scope, opened, address).isEmpty()) {
+                directory.ended(address);
+            }
+        } catch (Handshakes.SelfConnectionException e) {
+            directory.markSelf(address);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "dial {0} failed: {1}", address, e.getMessage());
+            directory.failed(address);
+        } finally {
+            halfOpen.release();
+        }
+    }
+
+    /** New addresses, or room for another peer: look again now rather than in a second. */
+    void wake() {
+        lock.lock();
+        try {
+            woken = true;
+            wake.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void awaitWake() throws InterruptedException {
+        lock.lock();
+        try {
+            if (!woken) {
+                wake.await(IDLE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            woken = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,262 @@
+package pyto.session;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.ReentrantLock;
+import pyto.concurrent.Scope;
+import pyto.concurrent.Workers;
+import pyto.metainfo.InfoHash;
+import pyto.metainfo.Metainfo;
+import pyto.peer.Handshakes;
+import pyto.peer.MessageTrace;
+import pyto.peer.PeerSocket;
+import pyto.tracker.Announcer;
+import pyto.wire.Handshake;
+import pyto.wire.PeerId;
+
+/**
+ * A BitTorrent client: one peer id, one listening socket, and any number of torrents.
+ *
+ * <p>The accept loop runs on a virtual thread in the session's scope; each incoming
+ * connection gets a thread of its own to read the handshake's head, which names the torrent
+ * by info hash (BEP 3), and is then handed to that torrent. Closing the session stops every
+ * torrent (each tells its trackers {@code stopped}) and ends every thread it started.
+ *
+ * <pre>{@code
+ * try (Session session = Session.start(Session.Config.defaults().withPort(6881))) {
+ *     Torrent t = session.add(MetainfoParser.read(file), Path.of("downloads"));
+ *     t.awaitCompletion(Duration.ofHours(1));
+ * }
+ * }</pre>
+ */
+public final class Session implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(Session.class.getName());
+
+    /** Handshakes being read from incoming connections at once; more wait in the kernel's backlog. */
+    static final int MAX_INCOMING_HANDSHAKES = 32;
+
+    /**
+     * @param bind               the address to listen on (any address: all interfaces)
+     * @param port               0 picks a free port
+     * @param maxPeersPerTorrent connections per torrent
+     * @param maxPeers           connections in the whole session
+     * @param numWant            peers to ask each tracker for
+     */
+    public record Config(InetAddress bind, int port, int maxPeersPerTorrent, int maxPeers, int numWant,
+                         MessageTrace trace, Announcer.Config announcer) {
+
+        public static Config defaults() {
+            return new Config(null, 6881, 50, 200, 50, MessageTrace.NONE, Announcer.Config.DEFAULTS);
+        }
+
+        public Config withBind(InetAddress address) {
+            return new Config(address, port, maxPeersPerTorrent, maxPeers, numWant, trace, announcer);
+        }
+
+        public Config withPort(int p) {
+            return new Config(bind, p, maxPeersPerTorrent, maxPeers, numWant, trace, announcer);
+        }
+
+        public Config withMaxPeers(int perTorrent, int total) {
+            return new Config(bind, port, perTorrent, total, numWant, trace, announcer);
+        }
+
+        public Config withTrace(MessageTrace t) {
+            return new Config(bind, port, maxPeersPerTorrent, maxPeers, numWant, t, announcer);
+        }
+
+        public Config withAnnouncer(Announcer.Config a) {
+            return new Config(bind, port, maxPeersPerTorrent, maxPeers, numWant, trace, a);
+        }
+    }
+
+    private final Config config;
+    private final PeerId peerId = PeerId.generate();
+    private final ServerSocket listener;
+    private final Scope scope = new Scope("session");
+    private final Semaphore incoming = new Semaphore(MAX_INCOMING_HANDSHAKES);
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<InfoHash, Torrent> torrents = new LinkedHashMap<>(); // guarded by lock
+
+    private Session(Config config, ServerSocket listener) {
+        this.config = config;
+        this.listener = listener;
+    }
+
+    /** Opens the listening socket and starts accepting peers. */
+    public static Session start(Config config) throws IOException {
+        ServerSocket listener = new ServerSocket();
+        try {
+            listener.bind(new InetSocketAddress(config.bind(), config.port()), 128);
+        } catch (IOException e) {
+            listener.close();
+            throw new IOException("cannot listen on port " + config.port() + ": " + e.getMessage(), e);
+        }
+        Session session = new Session(config, listener);
+        session.scope.fork("accept", session::acceptLoop);
+        return session;
+    }
+
+    /** Adds a torrent and starts it: check what is on disk in {@code downloadDir}, then download or seed. */
+    public Torrent add(Metainfo metainfo, Path downloadDir) throws IOException {
+        Torrent torrent;
+        lock.lock();
+        try {
+            if (torrents.containsKey(metainfo.infoHash())) {
+                throw new IOException(metainfo.name() + " is already in this session");
+            }
+            torrent = new Torrent(this, metainfo, downloadDir);
+            torrents.put(metainfo.infoHash(), torrent);
+        } finally {
+            lock.unlock();
+        }
+        torrent.start();
+        return torrent;
+    }
+
+    /** Stops a torrent and forgets it; its files stay where they are. */
+    public void remove(Torrent torrent) {
+        lock.lock();
+        try {
+            torrents.remove(torrent.metainfo().infoHash());
+        } finally {
+            lock.unlock();
+        }
+        torrent.close();
+    }
+
+    public List<Torrent> torrents() {
+        lock.lock();
+        try {
+            return List.copyOf(torrents.values());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public int port() {
+        return listener.getLocalPort();
+    }
+
+    public PeerId peerId() {
+        return peerId;
+    }
+
+    Config config() {
+        return config;
+    }
+
+    /** Whether the session has all the connections it may have. */
+    boolean isFull() {
+        int total = 0;
+        for (Torrent t : torrents()) {
+            total += t.swarm().peers().size();
+        }
+        return total >= config.maxPeers();
+    }
+
+    /** Whether {@code address} is this session's own listening socket (a tracker lists us too). */
+    boolean isOwnAddress(InetSocketAddress address) {
+        if (address.getPort() != port()) {
+            return false;
+        }
+        InetAddress a = address.getAddress();
+        return a.isLoopbackAddress() || a.isAnyLocalAddress() || a.equals(listener.getInetAddress());
+    }
+
+    /** How a torrent's peer sockets are wrapped (rate limits come here). */
+    PeerSocket.Throttle throttle(Torrent torrent) {
+        return PeerSocket.Throttle.NONE;
+    }
+
+    // ---- incoming connections ---------------------------------------------------------------
+
+    private void acceptLoop() throws IOException {
+        while (true) {
+            Socket socket = listener.accept();
+            if (!incoming.tryAcquire()) {
+                socket.close(); // a flood of half-open connections: shed it
+                continue;
+            }
+            try {
+                scope.fork("incoming " + socket.getRemoteSocketAddress(), () -> handshake(socket));
+            } catch (IllegalStateException closing) {
+                incoming.release();
+                socket.close();
+                return;
+            }
+        }
+    }
+
+    /** Reads which torrent an incoming peer wants and hands it over. */
+    private void handshake(Socket raw) {
+        PeerSocket socket = null;
+        try {
+            socket = new PeerSocket(raw, PeerSocket.Throttle.NONE);
+            Handshake.Head head = Handshakes.readIncomingHead(socket);
+            Torrent torrent;
+            lock.lock();
+            try {
+                torrent = torrents.get(head.infoHash());
+            } finally {
+                lock.unlock();
+            }
+            if (torrent == null) {
+                LOG.log(System.Logger.Level.DEBUG, "{0} asked for a torrent we do not have", socket);
+                socket.close();
+                return;
+            }
+            torrent.accept(socket, head);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "incoming {0}: {1}", raw.getRemoteSocketAddress(), e.getMessage());
+            close(socket, raw);
+        } finally {
+            incoming.release();
+        }
+    }
+
+    private static void close(PeerSocket socket, Socket raw) {
+        if (socket != null) {
+            socket.close();
+        } else {
+            try {
+                raw.close();
+            } catch (IOException ignored) {
+                // already gone
+            }
+        }
+    }
+
+    /**
+     * Stops every torrent, in parallel so their {@code stopped} announces overlap, then the
+     * listener and every remaining thread.
+     */
+    @Override
+    public void close() {
+        List<Torrent> all = torrents();
+        try {
+            Workers.run("stop", all.size(), i -> all.get(i).close());
+        } catch (IOException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.log(System.Logger.Level.WARNING, "stopping torrents: {0}", e.getMessage());
+        }
+        try {
+            listener.close();
+        } catch (IOException ignored) {
+            // the port is released either way
+        }
+        scope.close();
+    }
+}

@@ -1,0 +1,422 @@
+package pyto.session;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import pyto.concurrent.Scope;
+import pyto.metainfo.Metainfo;
+import pyto.peer.Handshakes;
+import pyto.peer.PeerConnection;
+import pyto.peer.PeerSocket;
+import pyto.peer.Swarm;
+import pyto.peer.SwarmEvents;
+import pyto.piece.PieceGeometry;
+import pyto.piece.PiecePicker;
+import pyto.storage.CheckResult;
+import pyto.storage.Storage;
+import pyto.tracker.AnnounceRequest;
+import pyto.wire.Handshake;
+
+/**
+ * One torrent in a session, from the check of what is on disk to seeding: its lifecycle,
+ * and the owner of everything that runs for it.
+ *
+ * <p>Each run of the torrent lives in one {@link Scope}: the main task (check, then dial
+ * peers), the announcers, the choker, and every peer's reader and writer. Stopping the
+ * torrent closes the scope, which ends every one of those threads and closes every socket
+ * before {@link #stop()} returns; a peer that fails ends only itself. Peer threads report
+ * here through {@link SwarmEvents}.
+ */
+public final class Torrent implements SwarmEvents {
+
+    private static final System.Logger LOG = System.getLogger(Torrent.class.getName());
+
+    public enum State { CHECKING, DOWNLOADING, SEEDING, STOPPED, FAILED }
+
+    static final Duration CHOKE_ROUND = Duration.ofSeconds(10);
+    static final long SNUB_MILLIS = 60_000;
+    /** Below this many peers we ask the trackers for more before their interval is up. */
+    static final int FEW_PEERS = 5;
+
+    private final Session session;
+    private final Metainfo metainfo;
+    private final Storage storage;
+    private final PiecePicker picker;
+    private final Swarm swarm;
+    private final PeerDirectory directory = new PeerDirectory(System::currentTimeMillis);
+    private final Choker choker;
+    private final int announceKey;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private State state = State.STOPPED;   // guarded by lock
+    private String error;                  // guarded by lock
+    private Scope scope;                   // guarded by lock: the current run
+    private AnnounceGroup trackers;        // guarded by lock
+    private boolean checked;               // guarded by lock
+    private final AtomicLong checkedBytes = new AtomicLong();
+    private final AtomicBoolean completed = new AtomicBoolean();
+    private final Dialer dialer;
+
+    Torrent(Session session, Metainfo metainfo, Path downloadDir) throws IOException {
+        this.session = session;
+        this.metainfo = metainfo;
+        this.storage = new Storage(metainfo, downloadDir);
+        this.picker = new PiecePicker(PieceGeometry.of(metainfo), new Random());
+        this.swarm = new Swarm(metainfo.infoHash(), session.peerId(), picker, storage, this,
+                session.config().trace(), session.config().maxPeersPerTorrent());
+        this.choker = new Choker(System::currentTimeMillis, new Random(), Choker.REGULAR_SLOTS);
+        this.announceKey = new Random().nextInt();
+        this.dialer = new Dialer(this, session, swarm, directory);
+    }
+
+    // ---- lifecycle -------------------------------------------------------------------------
+
+    /** Starts a run: check the data (the first time), then download or seed. */
+    void start() {
+        lock.lock();
+        try {
+            if (scope != null) {
+                return;
+            }
+            error = null;
+            scope = new Scope("torrent " + metainfo.name());
+            state = checked ? (picker.isComplete() ? State.SEEDING : State.DOWNLOADING) : State.CHECKING;
+            Scope run = scope;
+            run.fork("main", () -> run(run));
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Ends the current run: tells the trackers {@code stopped}, closes every peer, waits for
+     * every thread of the torrent to end, and flushes the files. Verified pieces are kept, so
+     * a later {@link #start()} checks nothing again.
+     */
+    public void stop() {
+        Scope run;
+        lock.lock();
+        try {
+            run = scope;
+            scope = null;
+        } finally {
+            lock.unlock();
+        }
+        if (run != null) {
+            run.close();
+        }
+        try {
+            storage.flush();
+        } catch (IOException e) {
+            fail("could not flush files: " + e.getMessage());
+        }
+        lock.lock();
+        try {
+            if (state != State.FAILED) {
+                state = State.STOPPED;
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops the torrent for good and closes its files. */
+    void close() {
+        stop();
+        storage.close();
+    }
+
+    /** The main task of a run. */
+    private void run(Scope run) throws Exception {
+        if (!isChecked()) {
+            check();
+        }
+        boolean complete = picker.isComplete();
+        if (complete) {
+            storage.finish(); // empty files, for a torrent that was already complete on disk
+            completed.set(true);
+        }
+        AnnounceGroup group = new AnnounceGroup(metainfo.trackerTiers(), this::announceRequest, this::addPeers,
+                session.config().announcer(), new Random());
+        lock.lock();
+        try {
+            trackers = group;
+            setState(complete ? State.SEEDING : State.DOWNLOADING);
+        } finally {
+            lock.unlock();
+        }
+        group.start(run);
+        run.forkPeriodic("choker", CHOKE_ROUND, this::rechoke);
+        dialer.run(run);
+    }
+
+    /** The resume check: which pieces are already on disk (from an earlier run or another client). */
+    private void check() throws IOException, InterruptedException {
+        CheckResult result = storage.check((done, total) -> checkedBytes.set(done));
+        for (int piece = 0; piece < metainfo.pieceCount(); piece++) {
+            if (result.has(piece)) {
+                picker.onPieceVerified(piece);
+            }
+        }
+        lock.lock();
+        try {
+            checked = true;
+        } finally {
+            lock.unlock();
+        }
+        LOG.log(System.Logger.Level.DEBUG, "{0}: {1} of {2} pieces already on disk",
+                metainfo.name(), result.verifiedCount(), metainfo.pieceCount());
+    }
+
+    private boolean isChecked() {
+        lock.lock();
+        try {
+            return checked;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- peers -----------------------------------------------------------------------------
+
+    /** Addresses to try, from a tracker, the command line or another source. */
+    public void addPeers(Collection<InetSocketAddress> peers) {
+        if (directory.add(peers) > 0) {
+            dialer.wake();
+        }
+    }
+
+    /** An incoming connection whose handshake named this torrent: answer it and start the peer. */
+    void accept(PeerSocket socket, Handshake.Head head) throws IOException {
+        Scope run = currentScope();
+        if (run == null || swarm.isFull() || session.isFull() || swarm.isBanned(socket.remote())) {
+            socket.close();
+            return;
+        }
+        Handshake theirs = Handshakes.answer(socket, head, swarm.handshake());
+        swarm.start(run, new Handshakes.Opened(socket, theirs), null);
+    }
+
+    private Scope currentScope() {
+        lock.lock();
+        try {
+            return scope;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** One choking round (every 10 s, on the torrent's choker thread). */
+    private void rechoke() {
+        swarm.checkSnubs(System.currentTimeMillis(), SNUB_MILLIS);
+        boolean seeding = picker.isComplete();
+        List<Choker.Candidate<PeerConnection>> candidates = new ArrayList<>();
+        for (PeerConnection p : swarm.peers()) {
+            candidates.add(new Choker.Candidate<>(p, p.isPeerInterested(), p.isSnubbed(),
+                    seeding ? p.uploadRate() : p.downloadRate(), p.connectedAtMillis(), p.unchokedAtMillis()));
+        }
+        Set<PeerConnection> unchoke = choker.round(candidates, seeding);
+        for (PeerConnection p : swarm.peers()) {
+            if (unchoke.contains(p)) {
+                p.unchoke();
+            } else {
+                p.choke();
+            }
+        }
+        if (swarm.peers().size() < FEW_PEERS && !picker.isComplete()) {
+            AnnounceGroup group = trackerGroup();
+            if (group != null) {
+                group.announceSoon();
+            }
+        }
+    }
+
+    private AnnounceGroup trackerGroup() {
+        lock.lock();
+        try {
+            return trackers;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- events from the swarm (peer threads) ----------------------------------------------
+
+    @Override
+    public void pieceVerified(int piece) {
+        if (picker.isComplete() && completed.compareAndSet(false, true)) {
+            onComplete();
+        }
+    }
+
+    private void onComplete() {
+        LOG.log(System.Logger.Level.INFO, "{0}: download complete", metainfo.name());
+        try {
+            storage.finish();
+        } catch (IOException e) {
+            diskFailed(e);
+            return;
+        }
+        lock.lock();
+        try {
+            setState(State.SEEDING);
+            if (trackers != null) {
+                trackers.completed();
+            }
+        } finally {
+            lock.unlock();
+        }
+        swarm.onComplete();
+    }
+
+    @Override
+    public void diskFailed(IOException e) {
+        fail(e.getMessage());
+    }
+
+    /** Records why the torrent cannot go on and cancels its run; a later {@link #stop()} waits for the threads. */
+    private void fail(String reason) {
+        Scope run;
+        lock.lock();
+        try {
+            if (state == State.FAILED) {
+                return;
+            }
+            error = reason;
+            setState(State.FAILED);
+            run = scope;
+        } finally {
+            lock.unlock();
+        }
+        LOG.log(System.Logger.Level.ERROR, "{0}: {1}", metainfo.name(), reason);
+        if (run != null) {
+            run.cancel();
+        }
+    }
+
+    @Override
+    public void interestChanged(PeerConnection peer) {
+        // A newcomer need not wait up to 10 s for the next round when a slot is free.
+        if (peer.isPeerInterested() && peer.isChokingPeer()) {
+            long unchoked = swarm.peers().stream().filter(p -> !p.isChokingPeer()).count();
+            if (choker.hasFreeSlot((int) unchoked)) {
+                peer.unchoke();
+            }
+        }
+    }
+
+    @Override
+    public void peerGone(PeerConnection peer) {
+        if (peer.isOutgoing()) {
+            directory.ended(peer.address());
+        }
+        dialer.wake();
+    }
+
+    // ---- status ----------------------------------------------------------------------------
+
+    private void setState(State s) {
+        state = s;
+        changed.signalAll();
+    }
+
+    public State state() {
+        lock.lock();
+        try {
+            return state;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until the torrent is complete, failed or stopped, or {@code timeout} passes; true when complete. */
+    public boolean awaitCompletion(Duration timeout) throws InterruptedException {
+        long nanos = timeout.toNanos();
+        lock.lock();
+        try {
+            while (!completed.get() && state != State.FAILED && state != State.STOPPED) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = changed.awaitNanos(nanos);
+            }
+            return completed.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public Metainfo metainfo() {
+        return metainfo;
+    }
+
+    public TorrentStatus status() {
+        State s;
+        Optional<String> why;
+        AnnounceGroup group;
+        lock.lock();
+        try {
+            s = state;
+            why = Optional.ofNullable(error);
+            group = trackers;
+        } finally {
+            lock.unlock();
+        }
+        long left = picker.bytesLeft();
+        double down = swarm.downloaded().rate();
+        Optional<Duration> eta = s == State.DOWNLOADING && down > 1
+                ? Optional.of(Duration.ofSeconds((long) (left / down))) : Optional.empty();
+        return new TorrentStatus(metainfo.name(), metainfo.infoHash(), s, metainfo.totalLength(),
+                metainfo.totalLength() - left, checkedBytes.get(), down, swarm.uploaded().rate(),
+                swarm.downloaded().total(), swarm.uploaded().total(), swarm.peers().size(), directory.size(),
+                eta, group == null ? List.of() : group.status(), why, swarm.wastedBytes(), swarm.hashFailures());
+    }
+
+    /** What the announcers tell the trackers about us; they set the event themselves. */
+    private AnnounceRequest announceRequest() {
+        return new AnnounceRequest(metainfo.infoHash(), session.peerId().bytes(), session.port(),
+                swarm.uploaded().total(), swarm.downloaded().total(), picker.bytesLeft(),
+                AnnounceRequest.Event.NONE, session.config().numWant(), announceKey);
+    }
+
+    Swarm swarm() {
+        return swarm;
+    }
+
+    /** For tests: wait a little for a condition on the state. */
+    boolean awaitState(State wanted, long timeoutMillis) throws InterruptedException {
+        long nanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        lock.lock();
+        try {
+            while (state != wanted) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = changed.awaitNanos(nanos);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return metainfo.name();
+    }
+}
