@@ -97,7 +97,10 @@ public final class Main {
         Map<String, Command> commands = new TreeMap<>();
         for (Command c : List.<Command>of(
                 new InfoCommand(System.out),
-                new CreateCommand(System.out))) {
+                new CreateCommand(System.out),
+                new DownloadCommand(System.out, false),
+                new DownloadCommand(System.out, true),
+                new TrackerCommand(System.out))) {
             commands.put(c.name(), c);
         }
         return commands;

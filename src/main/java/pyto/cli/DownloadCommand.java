@@ -1,0 +1,177 @@
+package pyto.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import pyto.metainfo.Metainfo;
+import pyto.metainfo.MetainfoParser;
+import pyto.session.Session;
+import pyto.session.Torrent;
+import pyto.session.TorrentStatus;
+
+/**
+ * {@code pyto download FILE.torrent ...} and {@code pyto seed FILE.torrent}: runs a session
+ * with the given torrents, shows their progress, and ends when every one is done (seeded to
+ * its ratio), or at Ctrl-C, after telling the trackers {@code stopped} and flushing the files.
+ */
+final class DownloadCommand implements Main.Command {
+
+    private final PrintStream out;
+    private final boolean seedOnly;
+
+    DownloadCommand(PrintStream out, boolean seedOnly) {
+        this.out = out;
+        this.seedOnly = seedOnly;
+    }
+
+    @Override
+    public String name() {
+        return seedOnly ? "seed" : "download";
+    }
+
+    @Override
+    public String usage() {
+        return seedOnly
+                ? "pyto seed FILE.torrent -d DIR [-p PORT] [--peer HOST:PORT ...] [--trace]\n"
+                + "                                   check the data in DIR, then seed until interrupted"
+                : "pyto download FILE.torrent ... [-d DIR] [-p PORT] [--peer HOST:PORT ...] [--ratio R] [--seed] [--trace]\n"
+                + "                                   download, then seed until uploaded >= R x size (default 1.0;\n"
+                + "                                   0: stop when complete; --seed: until interrupted)";
+    }
+
+    @Override
+    public int run(List<String> argv) throws Exception {
+        Args args = Args.parse(argv, Args.names("-d|--dir", "-p|--port", "--peer", "--ratio"),
+                Args.names("--seed", "--trace"));
+        if (args.operands().isEmpty()) {
+            throw new UsageException("missing torrent file (usage: " + usage().lines().findFirst().orElse("") + ")");
+        }
+        if (seedOnly && args.value("--dir").isEmpty()) {
+            throw new UsageException("pyto seed needs -d DIR, where the data is");
+        }
+        Path dir = Path.of(args.value("--dir").orElse("."));
+        int port = args.intValue("--port", 6881, 0, 65535);
+        double ratio = ratio(args);
+        boolean seedForever = seedOnly || args.flag("--seed");
+        List<InetSocketAddress> peers = new ArrayList<>();
+        for (String p : args.values("--peer")) {
+            peers.add(PeerAddresses.parse(p));
+        }
+        List<Metainfo> metainfos = new ArrayList<>();
+        for (String file : args.operands()) {
+            metainfos.add(MetainfoParser.read(Path.of(file)));
+        }
+
+        Session.Config config = Session.Config.defaults().withPort(port);
+        if (args.flag("--trace")) {
+            config = config.withTrace(new TracePrinter(out));
+        }
+        Session session;
+        try {
+            session = Session.start(config);
+        } catch (IOException e) {
+            throw new IOException(e.getMessage() + " (use -p to choose another port, or -p 0 for any free one)", e);
+        }
+        List<Torrent> torrents = new ArrayList<>();
+        StatusDisplay display = StatusDisplay.forTerminal(out);
+        AtomicBoolean finished = new AtomicBoolean();
+        Thread hook = onInterrupt(session, display, finished);
+        long start = System.nanoTime();
+        try {
+            for (Metainfo m : metainfos) {
+                Torrent t = session.add(m, dir);
+                t.addPeers(peers);
+                torrents.add(t);
+            }
+            int code = watch(torrents, display, ratio, seedForever);
+            display.finish();
+            summarise(torrents, start);
+            return code;
+        } finally {
+            finished.set(true);
+            removeHook(hook);
+            session.close();
+        }
+    }
+
+    /** Shows progress until every torrent is finished; the exit code. */
+    private int watch(List<Torrent> torrents, StatusDisplay display, double ratio, boolean seedForever)
+            throws InterruptedException {
+        while (true) {
+            List<TorrentStatus> statuses = torrents.stream().map(Torrent::status).toList();
+            display.show(statuses);
+            boolean allDone = true;
+            for (TorrentStatus s : statuses) {
+                if (s.state() == Torrent.State.FAILED) {
+                    return Main.FAILURE;
+                }
+                if (seedOnly && s.state() == Torrent.State.DOWNLOADING) {
+                    out.println();
+                    out.println("pyto: " + s.name() + ": the data is incomplete ("
+                            + ProgressLine.percent(s.completedBytes(), s.totalBytes())
+                            + " on disk); pyto download fetches the rest");
+                    return Main.FAILURE;
+                }
+                boolean done = s.isComplete() && !seedForever && s.uploaded() >= ratio * s.totalBytes();
+                allDone &= done;
+            }
+            if (allDone) {
+                return Main.OK;
+            }
+            Thread.sleep(Terminal.isInteractive() ? 500 : 1000);
+        }
+    }
+
+    private void summarise(List<Torrent> torrents, long startNanos) {
+        double seconds = Math.max(0.001, (System.nanoTime() - startNanos) / 1e9);
+        for (Torrent t : torrents) {
+            TorrentStatus s = t.status();
+            out.printf("%s: %s, downloaded %s in %s (%s average), uploaded %s, ratio %.2f%n", s.name(),
+                    s.isComplete() ? "complete" : s.state().name().toLowerCase(java.util.Locale.ROOT),
+                    Units.size(s.downloaded()), Units.duration(Duration.ofMillis((long) (seconds * 1000))),
+                    Units.rate(s.downloaded() / seconds), Units.size(s.uploaded()), s.ratio());
+        }
+    }
+
+    private static double ratio(Args args) throws UsageException {
+        String text = args.value("--ratio").orElse("1.0");
+        try {
+            double r = Double.parseDouble(text);
+            if (r < 0 || Double.isNaN(r) || Double.isInfinite(r)) {
+                throw new NumberFormatException();
+            }
+            return r;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--ratio needs a number >= 0, not '" + text + "'");
+        }
+    }
+
+    /**
+     * Ctrl-C: the JVM runs this hook, which tells the trackers {@code stopped}, flushes and
+     * closes the files, and lets the JVM exit with 130. After a normal end it does nothing.
+     */
+    private static Thread onInterrupt(Session session, StatusDisplay display, AtomicBoolean finished) {
+        Thread hook = new Thread(() -> {
+            if (!finished.get()) {
+                display.finish();
+                System.err.println("pyto: interrupted; telling the trackers and closing files...");
+                session.close();
+            }
+        }, "pyto-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running already
+        }
+    }
+}
