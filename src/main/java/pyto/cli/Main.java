@@ -100,7 +100,8 @@ public final class Main {
                 new CreateCommand(System.out),
                 new DownloadCommand(System.out, false),
                 new DownloadCommand(System.out, true),
-                new TrackerCommand(System.out))) {
+                new TrackerCommand(System.out),
+                new DemoCommand(System.out))) {
             commands.put(c.name(), c);
         }
         return commands;
