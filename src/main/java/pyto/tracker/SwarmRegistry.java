@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import pyto.metainfo.InfoHash;
 import pyto.tracker.AnnounceRequest.Event;
 
@@ -61,14 +62,21 @@ final class SwarmRegistry {
         this.maxPeers = maxPeers;
     }
 
+    /** {@link #announce(InfoHash, Peer, Event, int, Predicate)} answering with peers of any address family. */
+    Optional<Answer> announce(InfoHash infoHash, Peer peer, Event event, int numWant) {
+        return announce(infoHash, peer, event, numWant, address -> true);
+    }
+
     /**
-     * Records an announce and returns up to {@code numWant} other peers, chosen at random.
+     * Records an announce and returns up to {@code numWant} other peers that {@code wanted}
+     * accepts, chosen at random: a BEP 15 answer, say, holds a single address family.
      * {@code stopped} removes the peer; {@code completed} counts a download unless the peer was
      * already known as a seed.
      *
      * @return empty when the registry is full and the peer is new
      */
-    Optional<Answer> announce(InfoHash infoHash, Peer peer, Event event, int numWant) {
+    Optional<Answer> announce(InfoHash infoHash, Peer peer, Event event, int numWant,
+            Predicate<InetSocketAddress> wanted) {
         Instant now = clock.instant();
         List<Peer> candidates = new ArrayList<>();
         ScrapeResponse counts;
@@ -102,7 +110,8 @@ final class SwarmRegistry {
             }
             for (Entry entry : swarm.peers.values()) {
                 Peer other = entry.peer();
-                if (!other.address().equals(peer.address()) && !Arrays.equals(other.peerId(), peer.peerId())) {
+                if (!other.address().equals(peer.address()) && !Arrays.equals(other.peerId(), peer.peerId())
+                        && wanted.test(other.address())) {
                     candidates.add(other);
                 }
             }

@@ -5,8 +5,8 @@ import java.time.Duration;
 import pyto.metainfo.InfoHash;
 
 /**
- * One tracker URL, whatever its protocol: HTTP(S) today ({@link HttpTracker}, BEP 3), UDP
- * (BEP 15) next. Callers get one from {@link Trackers#forUrl} and never see which it is.
+ * One tracker URL, whatever its protocol: HTTP(S) ({@link HttpTracker}, BEP 3) or UDP
+ * ({@link UdpTracker}, BEP 15). Callers get one from {@link Trackers#forUrl} and never see which it is.
  *
  * <p>Calls block the calling thread (a virtual thread: the {@link Announcer}'s) until the
  * tracker answers or a timeout expires. An implementation may keep state between calls, such

@@ -38,4 +38,16 @@ class TrackerEndpointsTest {
         assertThat(toV4.integer("interval")).contains(60L);
         assertThat(toV4.integer("min interval")).contains(30L);
     }
+
+    @Test
+    void withoutCompactIpv6PeersAreDictionariesWithTheirLiteral() throws Exception {
+        InetAddress v6 = IpLiteral.parse("2001:db8::9").orElseThrow();
+        announce(1, v6);
+        String target = TrackerServerTest.announce(2, "&compact=0").split(" ")[1];
+        BDict reply = endpoints.answer(new RequestHead(target), InetAddress.getByAddress(new byte[] {10, 0, 0, 2}));
+        BDict peer = (BDict) reply.list("peers").orElseThrow().values().get(0);
+        assertThat(peer.string("ip").map(BString::text).flatMap(IpLiteral::parse)).contains(v6);
+        assertThat(peer.integer("port")).contains(7001L);
+        assertThat(reply.containsKey("peers6")).isFalse();
+    }
 }

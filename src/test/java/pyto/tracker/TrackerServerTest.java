@@ -221,7 +221,7 @@ class TrackerServerTest {
         Socket idle = new Socket(InetAddress.getLoopbackAddress(), server.port());
         try (Socket waiting = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
             idle.getOutputStream().write('G'); // holds the only slot
-            await().atMost(Duration.ofSeconds(5)).until(() -> Scope.liveThreads() == threadsBefore + 3); // accept, expire, idle
+            await().atMost(Duration.ofSeconds(5)).until(() -> Scope.liveThreads() == threadsBefore + 4); // accept, expire, udp, idle
             waiting.getOutputStream().write(announce(1, "").getBytes(StandardCharsets.US_ASCII));
             waiting.setSoTimeout(300);
             InputStream in = waiting.getInputStream();
@@ -244,7 +244,7 @@ class TrackerServerTest {
     @Test
     void closeEndsIdleConnections() throws IOException {
         try (Socket idle = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
-            await().atMost(Duration.ofSeconds(5)).until(() -> Scope.liveThreads() == threadsBefore + 3);
+            await().atMost(Duration.ofSeconds(5)).until(() -> Scope.liveThreads() == threadsBefore + 4); // accept, expire, udp, idle
             long start = System.nanoTime();
             server.close();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));

@@ -14,6 +14,14 @@ class TrackersTest {
     }
 
     @Test
+    void udpMakesUdpTrackersWhenThereIsAPort() {
+        assertThat(Trackers.forUrl("udp://tracker.example:6969/announce")).get()
+                .isInstanceOf(UdpTracker.class).extracting(Tracker::url).isEqualTo("udp://tracker.example:6969/announce");
+        assertThat(Trackers.forUrl("UDP://[2001:db8::1]:80")).get().isInstanceOf(UdpTracker.class);
+        assertThat(Trackers.forUrl("udp://tracker.example/announce")).as("BEP 15 has no default port").isEmpty();
+    }
+
+    @Test
     void whatWeCannotAnnounceToGivesEmpty() {
         assertThat(Trackers.forUrl("wss://t.example/announce")).isEmpty();
         assertThat(Trackers.forUrl("dht://whatever")).isEmpty();
