@@ -25,13 +25,23 @@ final class TrackerCommand implements Main.Command {
 
     @Override
     public String usage() {
-        return "pyto tracker [--port N] [--bind ADDR] [--interval SECONDS]\n"
-                + "                                   run a tracker (default 127.0.0.1:6969, announce interval 1800 s)";
+        return "pyto tracker [--port N] [--udp-port N|off] [--bind ADDR] [--interval SECONDS]\n"
+                + "                                   run a tracker over HTTP and UDP (default 127.0.0.1:6969 for both,\n"
+                + "                                   announce interval 1800 s)";
+    }
+
+    /** BEP 15 on the HTTP port's number by default; "off" for none. */
+    private static int udpPort(Args args) throws UsageException {
+        if (args.value("--udp-port").filter("off"::equals).isPresent()) {
+            return TrackerServer.Config.UDP_OFF;
+        }
+        return args.value("--udp-port").isPresent()
+                ? args.intValue("--udp-port", 0, 0, 65535) : TrackerServer.Config.UDP_SAME_PORT;
     }
 
     @Override
     public int run(List<String> argv) throws Exception {
-        Args args = Args.parse(argv, Args.names("-p|--port", "--bind", "--interval"), Args.names());
+        Args args = Args.parse(argv, Args.names("-p|--port", "--udp-port", "--bind", "--interval"), Args.names());
         if (!args.operands().isEmpty()) {
             throw new UsageException("pyto tracker takes no operands: " + args.operands());
         }
@@ -43,11 +53,13 @@ final class TrackerCommand implements Main.Command {
         } catch (UnknownHostException e) {
             throw new UsageException("--bind: unknown address " + args.value("--bind").orElse(""));
         }
-        TrackerServer.Config config = TrackerServer.Config.DEFAULTS.withInterval(Duration.ofSeconds(interval));
+        TrackerServer.Config config = TrackerServer.Config.DEFAULTS.withInterval(Duration.ofSeconds(interval))
+                .withUdpPort(udpPort(args));
         TrackerServer server = TrackerServer.start(new InetSocketAddress(bind, port), config);
         CountDownLatch forever = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "pyto-shutdown"));
-        out.println("tracker listening: " + server.announceUrl());
+        out.println("tracker listening: " + server.announceUrl()
+                + server.udpAnnounceUrl().map(u -> " and " + u).orElse(""));
         out.flush();
         forever.await();
         return Main.OK;
