@@ -130,11 +130,11 @@ final class DemoCommand implements Main.Command {
                 }
             }
             display.show(statuses);
-            if (statuses.stream().allMatch(TorrentStatus::isComplete)) {
+            if (statuses.stream().allMatch(s -> s.state() == Torrent.State.SEEDING)) {
                 display.finish();
                 return true;
             }
-            Thread.sleep(250);
+            Thread.sleep(100);
         }
     }
 

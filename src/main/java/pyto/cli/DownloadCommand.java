@@ -117,13 +117,13 @@ final class DownloadCommand implements Main.Command {
                             + " on disk); pyto download fetches the rest");
                     return Main.FAILURE;
                 }
-                boolean done = s.isComplete() && !seedForever && s.uploaded() >= ratio * s.totalBytes();
+                boolean done = s.state() == Torrent.State.SEEDING && !seedForever && s.uploaded() >= ratio * s.totalBytes();
                 allDone &= done;
             }
             if (allDone) {
                 return Main.OK;
             }
-            Thread.sleep(Terminal.isInteractive() ? 500 : 1000);
+            Thread.sleep(100); // the display paces itself; this only bounds how late we notice the end
         }
     }
 

@@ -34,6 +34,7 @@ final class Logging {
         // the JDK's own chatter (HTTP client, sockets) stays quiet even in verbose mode
         Logger.getLogger("jdk").setLevel(Level.WARNING);
         Logger.getLogger("sun").setLevel(Level.WARNING);
+        Logger.getLogger("java").setLevel(Level.WARNING); // e.g. Runtime.exit's own debug line
     }
 
     private static final class OneLine extends Formatter {

@@ -17,21 +17,28 @@ final class StatusDisplay {
     private final PrintStream out;
     private final boolean live;
     private final long plainEveryMillis;
-    private long lastPlain;
+    private static final long LIVE_EVERY_MILLIS = 250;
+    private long lastShown;
     private int linesShown;
 
     StatusDisplay(PrintStream out, boolean live, long plainEveryMillis) {
         this.out = out;
         this.live = live;
         this.plainEveryMillis = plainEveryMillis;
+        this.lastShown = -plainEveryMillis - 1;
     }
 
     static StatusDisplay forTerminal(PrintStream out) {
         return new StatusDisplay(out, Terminal.isInteractive(), 5_000);
     }
 
-    /** Called about once a second with the current statuses. */
+    /** Called often with the current statuses; shows them a few times a second at most (live) or every few seconds (plain). */
     void show(List<TorrentStatus> statuses) {
+        long now = System.currentTimeMillis();
+        if (now - lastShown < (live ? LIVE_EVERY_MILLIS : plainEveryMillis)) {
+            return;
+        }
+        lastShown = now;
         if (live) {
             StringBuilder s = new StringBuilder();
             if (linesShown > 1) {
@@ -48,11 +55,7 @@ final class StatusDisplay {
             out.flush();
             linesShown = statuses.size();
         } else {
-            long now = System.currentTimeMillis();
-            if (now - lastPlain >= plainEveryMillis) {
-                lastPlain = now;
-                statuses.forEach(st -> out.println(line(st)));
-            }
+            statuses.forEach(st -> out.println(line(st)));
         }
     }
 

@@ -6,9 +6,9 @@ import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import pyto.concurrent.Scope;
 import pyto.concurrent.Task;
@@ -40,7 +40,13 @@ public final class PeerConnection {
 
     /** Blocks in flight to one peer: a floor for new or slow peers, a ceiling for fast ones. */
     static final int MIN_PIPELINE = 16;
-    static final int MAX_PIPELINE = 512;
+    /**
+     * Not more: a peer may silently drop requests beyond its queue (libtorrent and pyto take
+     * 500; without BEP 10's {@code reqq} we cannot know), and 250 blocks are 4 MiB in flight.
+     */
+    static final int MAX_PIPELINE = 250;
+    /** A request unanswered this long, while the peer sends other blocks, was lost: ask again. */
+    static final long REQUEST_TIMEOUT_MILLIS = 60_000;
     /** Keep this many seconds of the peer's rate in flight, so the link never idles between blocks. */
     static final double PIPELINE_SECONDS = 2.0;
 
@@ -53,7 +59,8 @@ public final class PeerConnection {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Bitfield peerHas;                              // guarded by lock
-    private final Set<Block> requested = new LinkedHashSet<>();  // guarded by lock
+    /** Our outstanding requests to the peer and when each was sent, oldest first. Guarded by lock. */
+    private final Map<Block, Long> requested = new LinkedHashMap<>();
 
     private volatile boolean amChoking = true;
     private volatile boolean amInterested;
@@ -248,7 +255,11 @@ public final class PeerConnection {
         requestMore();
     }
 
-    /** Tops the pipeline up to its depth with blocks the picker chooses for this peer. */
+    /**
+     * Tops the pipeline up to its depth with blocks the picker chooses for this peer. Refills
+     * come in batches (an eighth of the depth), not one request per block received: fewer
+     * trips to the picker and fewer wake-ups and writes for the writer thread.
+     */
     void requestMore() {
         if (peerChoking || !amInterested) {
             return;
@@ -256,12 +267,14 @@ public final class PeerConnection {
         List<Block> blocks;
         lock.lock();
         try {
-            int want = pipelineDepth() - requested.size();
-            if (want <= 0) {
+            int depth = pipelineDepth();
+            int want = depth - requested.size();
+            if (want <= 0 || (want < depth / 8 && !requested.isEmpty())) {
                 return;
             }
-            blocks = swarm.picker().pick(peerHas, want, requested);
-            requested.addAll(blocks);
+            blocks = swarm.picker().pick(peerHas, want, requested.keySet());
+            long now = System.currentTimeMillis();
+            blocks.forEach(b -> requested.put(b, now));
         } finally {
             lock.unlock();
         }
@@ -280,7 +293,7 @@ public final class PeerConnection {
     void cancelRequest(Block block) {
         lock.lock();
         try {
-            if (!requested.remove(block)) {
+            if (requested.remove(block) == null) {
                 return;
             }
             writer.send(new PeerMessage.Cancel(block.piece(), block.begin(), block.length()));
@@ -294,7 +307,7 @@ public final class PeerConnection {
         List<Block> dropped;
         lock.lock();
         try {
-            dropped = new ArrayList<>(requested);
+            dropped = new ArrayList<>(requested.keySet());
             requested.clear();
         } finally {
             lock.unlock();
@@ -303,22 +316,44 @@ public final class PeerConnection {
     }
 
     /**
-     * Called now and then by the torrent: a peer that has owed us blocks for {@code limitMillis}
+     * Called now and then by the torrent. A peer that has owed us blocks for {@code snubMillis}
      * without sending any is snubbed: its requests go to other peers, and the choker stops
-     * counting on it.
+     * counting on it. A peer that sends, but has left one request unanswered for
+     * {@link #REQUEST_TIMEOUT_MILLIS}, lost it (or dropped it from a full queue): those
+     * requests are cancelled and the blocks picked again.
      */
-    void checkSnub(long nowMillis, long limitMillis) {
+    void checkRequests(long nowMillis, long snubMillis) {
         boolean owes;
+        List<Block> expired = new ArrayList<>();
         lock.lock();
         try {
             owes = !requested.isEmpty();
+            for (var it = requested.entrySet().iterator(); it.hasNext(); ) {
+                var request = it.next();
+                if (nowMillis - request.getValue() < REQUEST_TIMEOUT_MILLIS) {
+                    break; // oldest first: the rest are younger
+                }
+                expired.add(request.getKey());
+                it.remove();
+            }
         } finally {
             lock.unlock();
         }
-        if (owes && nowMillis - lastBlockAtMillis > limitMillis && !snubbed) {
-            snubbed = true;
-            LOG.log(System.Logger.Level.DEBUG, "{0}: snubbed us, its requests go to others", this);
-            cancelAllRequests();
+        if (owes && nowMillis - lastBlockAtMillis > snubMillis) {
+            if (!snubbed) {
+                snubbed = true;
+                LOG.log(System.Logger.Level.DEBUG, "{0}: snubbed us, its requests go to others", this);
+                cancelAllRequests();
+            }
+            swarm.picker().onRequestsCancelled(expired);
+            return;
+        }
+        if (!expired.isEmpty()) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: {1} requests unanswered for a minute, asking again",
+                    this, expired.size());
+            expired.forEach(b -> writer.send(new PeerMessage.Cancel(b.piece(), b.begin(), b.length())));
+            swarm.picker().onRequestsCancelled(expired);
+            requestMore();
         }
     }
 
@@ -326,7 +361,7 @@ public final class PeerConnection {
     List<Block> outstandingRequests() {
         lock.lock();
         try {
-            return new ArrayList<>(requested);
+            return new ArrayList<>(requested.keySet());
         } finally {
             lock.unlock();
         }

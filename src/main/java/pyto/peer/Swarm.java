@@ -58,6 +58,7 @@ public final class Swarm {
     private final List<PeerConnection> peers = new ArrayList<>();
     private final Map<Integer, Set<PeerConnection>> sources = new HashMap<>();
     private final BanList bans = new BanList();
+    private final PieceHashing hashing;
 
     private final RateMeter downloaded = new RateMeter();
     private final RateMeter uploaded = new RateMeter();
@@ -75,6 +76,7 @@ public final class Swarm {
         this.events = events;
         this.trace = trace;
         this.maxPeers = maxPeers;
+        this.hashing = new PieceHashing(storage);
     }
 
     // ---- connections ------------------------------------------------------------------------
@@ -193,6 +195,7 @@ public final class Swarm {
             picker.onWriteFailed(block);
             throw diskError(e);
         }
+        hashing.written(block, data);
         lock.lock();
         try {
             sources.computeIfAbsent(block.piece(), p -> new HashSet<>()).add(from);
@@ -215,7 +218,7 @@ public final class Swarm {
     private void verify(int piece) throws IOException {
         boolean good;
         try {
-            good = storage.verifyPiece(piece);
+            good = hashing.verify(piece);
         } catch (IOException e) {
             picker.onPieceFailed(piece); // fetch it again, if the torrent goes on
             throw diskError(e);
@@ -292,9 +295,9 @@ public final class Swarm {
         return e;
     }
 
-    /** Every peer that owes us blocks and has sent none for {@code limitMillis} loses its requests. */
-    public void checkSnubs(long nowMillis, long limitMillis) {
-        peers().forEach(p -> p.checkSnub(nowMillis, limitMillis));
+    /** Snubbed peers lose their requests, and requests lost on the way are made again; see {@link PeerConnection#checkRequests}. */
+    public void checkRequests(long nowMillis, long snubMillis) {
+        peers().forEach(p -> p.checkRequests(nowMillis, snubMillis));
     }
 
     /**

@@ -120,9 +120,13 @@ public final class Torrent implements SwarmEvents {
             run.close();
         }
         try {
-            storage.flush();
+            if (completed.get()) {
+                storage.finish(); // again: the run may have been stopped while finishing
+            } else {
+                storage.flush();
+            }
         } catch (IOException e) {
-            fail("could not flush files: " + e.getMessage());
+            fail("could not write the files out: " + e.getMessage());
         }
         lock.lock();
         try {
@@ -223,7 +227,7 @@ public final class Torrent implements SwarmEvents {
 
     /** One choking round (every 10 s, on the torrent's choker thread). */
     private void rechoke() {
-        swarm.checkSnubs(System.currentTimeMillis(), SNUB_MILLIS);
+        swarm.checkRequests(System.currentTimeMillis(), SNUB_MILLIS);
         boolean seeding = picker.isComplete();
         List<Choker.Candidate<PeerConnection>> candidates = new ArrayList<>();
         for (PeerConnection p : swarm.peers()) {
@@ -269,7 +273,9 @@ public final class Torrent implements SwarmEvents {
         try {
             storage.finish();
         } catch (IOException e) {
-            diskFailed(e);
+            if (!Thread.currentThread().isInterrupted()) { // else: stopping; stop() finishes the files
+                diskFailed(e);
+            }
             return;
         }
         lock.lock();
@@ -286,7 +292,7 @@ public final class Torrent implements SwarmEvents {
 
     @Override
     public void diskFailed(IOException e) {
-        fail(e.getMessage());
+        fail(e.getMessage() != null ? e.getMessage() : e.toString());
     }
 
     /** Records why the torrent cannot go on and cancels its run; a later {@link #stop()} waits for the threads. */

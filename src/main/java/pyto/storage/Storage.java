@@ -91,11 +91,23 @@ public final class Storage implements AutoCloseable {
 
     /** {@link #verifyPiece(int)} with a caller's buffer and digest, reused across pieces. */
     boolean verifyPiece(int piece, byte[] buffer, MessageDigest sha1) throws IOException {
+        sha1.reset();
+        return verifyRest(piece, sha1, 0, buffer);
+    }
+
+    /**
+     * Finishes checking a piece whose first {@code hashed} bytes are already in {@code sha1}
+     * (hashed from memory as they arrived): reads only the rest from disk.
+     */
+    public boolean verifyPiece(int piece, MessageDigest sha1, int hashed) throws IOException {
+        return verifyRest(piece, sha1, hashed, new byte[Math.min(CHUNK, Math.max(1, geometry.pieceSize(piece) - hashed))]);
+    }
+
+    private boolean verifyRest(int piece, MessageDigest sha1, int from, byte[] buffer) throws IOException {
         long start = streamOffset(piece, 0, 0);
         int size = geometry.pieceSize(piece);
-        sha1.reset();
         try {
-            for (int done = 0; done < size; ) {
+            for (int done = from; done < size; ) {
                 int n = Math.min(buffer.length, size - done);
                 read(start + done, buffer, 0, n);
                 sha1.update(buffer, 0, n);
