@@ -1,13 +1,20 @@
 package pyto.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Optional;
+import pyto.concurrent.Workers;
 import pyto.metainfo.FileEntry;
 import pyto.metainfo.Metainfo;
 import pyto.metainfo.MetainfoParser;
+import pyto.tracker.ScrapeResponse;
+import pyto.tracker.Tracker;
+import pyto.tracker.Trackers;
 
 /** {@code pyto info FILE.torrent}: what a torrent file says, for people. */
 final class InfoCommand implements Main.Command {
@@ -28,14 +35,19 @@ final class InfoCommand implements Main.Command {
 
     @Override
     public String usage() {
-        return "pyto info FILE.torrent           show what a torrent file holds";
+        return "pyto info FILE.torrent [--scrape]\n"
+                + "                                   show what a torrent file holds; --scrape asks each tracker\n"
+                + "                                   for its seeders, leechers and completed downloads (BEP 48)";
     }
 
     @Override
     public int run(List<String> argv) throws Exception {
-        Args args = Args.parse(argv, Args.names(), Args.names());
+        Args args = Args.parse(argv, Args.names(), Args.names("--scrape"));
         Metainfo m = MetainfoParser.read(Path.of(args.operand("torrent file")));
         print(m);
+        if (args.flag("--scrape")) {
+            scrape(m);
+        }
         return Main.OK;
     }
 
@@ -68,6 +80,40 @@ final class InfoCommand implements Main.Command {
         if (!m.webSeeds().isEmpty()) {
             row("web seeds", Integer.toString(m.webSeeds().size()));
             m.webSeeds().forEach(u -> out.println("  " + u));
+        }
+    }
+
+    /** Asks every tracker at once (each on its own virtual thread), then prints the answers in order. */
+    private void scrape(Metainfo m) throws InterruptedException {
+        List<String> urls = m.trackers();
+        if (urls.isEmpty()) {
+            out.println("scrape:      no trackers to ask");
+            return;
+        }
+        String[] answers = new String[urls.size()];
+        Trackers.Config quick = new Trackers.Config(Duration.ofSeconds(5), Duration.ofSeconds(10), 1 << 20)
+                .withUdpSchedule(Duration.ofSeconds(3), 1);
+        try {
+            Workers.run("scrape", urls.size(), i -> answers[i] = scrape(urls.get(i), m, quick));
+        } catch (IOException e) {
+            throw new IllegalStateException("scrape answers are caught per tracker", e);
+        }
+        out.println("scrape:");
+        for (int i = 0; i < urls.size(); i++) {
+            out.println("  " + urls.get(i) + ": " + answers[i]);
+        }
+    }
+
+    private static String scrape(String url, Metainfo m, Trackers.Config config) {
+        Optional<Tracker> tracker = Trackers.forUrl(url, config);
+        if (tracker.isEmpty()) {
+            return "not a tracker pyto can speak to";
+        }
+        try {
+            ScrapeResponse r = tracker.get().scrape(m.infoHash());
+            return r.complete() + " seeders, " + r.incomplete() + " leechers, " + r.downloaded() + " completed";
+        } catch (IOException e) {
+            return "error: " + e.getMessage();
         }
     }
 

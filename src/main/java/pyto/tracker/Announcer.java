@@ -270,7 +270,7 @@ public final class Announcer implements Callable<Void> {
         TrackerStatus last = status;
         status = new TrackerStatus(last.url(), State.ERROR, Optional.of(message), Optional.of(next),
                 last.seeders(), last.leechers(), last.peersReceived(), last.warning());
-        LOG.log(failures == 1 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+        LOG.log(failures == 1 ? System.Logger.Level.INFO : System.Logger.Level.DEBUG,
                 () -> "tracker " + last.url() + " failed (" + message + "), retrying in " + delay.toSeconds() + " s");
     }
 
