@@ -71,12 +71,17 @@ final class TestSwarm implements AutoCloseable {
         return new TestSwarm(root, payload, MetainfoParser.parse(torrent), tracker, threadsBefore);
     }
 
-    /** A new session on 127.0.0.1, any free port. */
+    /** A new session of this swarm on 127.0.0.1, any free port; closed with the swarm. */
     Session session() throws IOException {
-        Session s = Session.start(Session.Config.defaults().withBind(InetAddress.getLoopbackAddress()).withPort(0)
-                .withAnnouncer(FAST_ANNOUNCES));
+        Session s = loopbackSession();
         sessions.add(s);
         return s;
+    }
+
+    /** A session on 127.0.0.1, any free port, announcing often; the caller closes it. */
+    static Session loopbackSession() throws IOException {
+        return Session.start(Session.Config.defaults().withBind(InetAddress.getLoopbackAddress()).withPort(0)
+                .withAnnouncer(FAST_ANNOUNCES));
     }
 
     /** A seeder: a session that has the payload in the seed directory. */
