@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import pyto.metainfo.Metainfo;
 import pyto.metainfo.MetainfoParser;
+import pyto.session.RateLimits;
 import pyto.session.Session;
 import pyto.session.Torrent;
 import pyto.session.TorrentStatus;
@@ -37,16 +38,17 @@ final class DownloadCommand implements Main.Command {
     @Override
     public String usage() {
         return seedOnly
-                ? "pyto seed FILE.torrent -d DIR [-p PORT] [--peer HOST:PORT ...] [--trace]\n"
+                ? "pyto seed FILE.torrent -d DIR [-p PORT] [--peer HOST:PORT ...] [--max-up RATE] [--trace]\n"
                 + "                                   check the data in DIR, then seed until interrupted"
-                : "pyto download FILE.torrent ... [-d DIR] [-p PORT] [--peer HOST:PORT ...] [--ratio R] [--seed] [--trace]\n"
+                : "pyto download FILE.torrent ... [-d DIR] [-p PORT] [--peer HOST:PORT ...] [--ratio R] [--seed]\n"
+                + "            [--max-down RATE] [--max-up RATE] [--trace]\n"
                 + "                                   download, then seed until uploaded >= R x size (default 1.0;\n"
                 + "                                   0: stop when complete; --seed: until interrupted)";
     }
 
     @Override
     public int run(List<String> argv) throws Exception {
-        Args args = Args.parse(argv, Args.names("-d|--dir", "-p|--port", "--peer", "--ratio"),
+        Args args = Args.parse(argv, Args.names("-d|--dir", "-p|--port", "--peer", "--ratio", "--max-down", "--max-up"),
                 Args.names("--seed", "--trace"));
         if (args.operands().isEmpty()) {
             throw new UsageException("missing torrent file (usage: " + usage().lines().findFirst().orElse("") + ")");
@@ -57,6 +59,8 @@ final class DownloadCommand implements Main.Command {
         Path dir = Path.of(args.value("--dir").orElse("."));
         int port = args.intValue("--port", 6881, 0, 65535);
         double ratio = ratio(args);
+        RateLimits limits = new RateLimits(Args.parseSize("--max-down", args.value("--max-down").orElse("0")),
+                Args.parseSize("--max-up", args.value("--max-up").orElse("0")));
         boolean seedForever = seedOnly || args.flag("--seed");
         List<InetSocketAddress> peers = new ArrayList<>();
         for (String p : args.values("--peer")) {
@@ -77,6 +81,7 @@ final class DownloadCommand implements Main.Command {
         } catch (IOException e) {
             throw new IOException(e.getMessage() + " (use -p to choose another port, or -p 0 for any free one)", e);
         }
+        session.setLimits(limits);
         List<Torrent> torrents = new ArrayList<>();
         StatusDisplay display = StatusDisplay.forTerminal(out);
         AtomicBoolean finished = new AtomicBoolean();

@@ -37,13 +37,12 @@ public final class Handshakes {
      * Connects to {@code address}, sends {@code ours} and reads the answer. The socket is
      * closed on every failure.
      */
-    public static Opened dial(InetSocketAddress address, Handshake ours, PeerSocket.Throttle throttle)
-            throws IOException {
+    public static Opened dial(InetSocketAddress address, Handshake ours) throws IOException {
         Socket raw = new Socket();
         PeerSocket socket = null;
         try {
             raw.connect(address, (int) TIMEOUT.toMillis());
-            socket = new PeerSocket(raw, throttle);
+            socket = new PeerSocket(raw);
             socket.readTimeout(TIMEOUT);
             ours.write(socket.out());
             socket.out().flush();

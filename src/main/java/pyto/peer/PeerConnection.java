@@ -451,6 +451,26 @@ public final class PeerConnection {
         return snubbed;
     }
 
+    /** Payload bytes received from this peer on this connection. */
+    public long downloadedBytes() {
+        return downloaded.total();
+    }
+
+    /** Payload bytes sent to this peer on this connection. */
+    public long uploadedBytes() {
+        return uploaded.total();
+    }
+
+    /** How many pieces the peer has. */
+    public int piecesHad() {
+        lock.lock();
+        try {
+            return peerHas.cardinality();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Bytes per second we receive from this peer (20 s window). */
     public double downloadRate() {
         return downloaded.rate();

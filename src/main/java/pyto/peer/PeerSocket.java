@@ -5,12 +5,11 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.function.UnaryOperator;
+import java.util.List;
+import pyto.concurrent.TokenBucket;
 
 /**
  * A TCP connection to a peer with the buffered streams every later stage reads and writes
@@ -29,24 +28,29 @@ public final class PeerSocket implements AutoCloseable {
 
     private final Socket socket;
     private final InetSocketAddress remote;
+    private final Throttled.In throttledIn;
+    private final Throttled.Out throttledOut;
     private final DataInputStream in;
     private final DataOutputStream out;
 
-    /**
-     * @param throttle wraps the raw streams, e.g. in rate limiters; {@code UnaryOperator.identity()} for none
-     */
-    public PeerSocket(Socket socket, Throttle throttle) throws IOException {
+    public PeerSocket(Socket socket) throws IOException {
         this.socket = socket;
         this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
         socket.setTcpNoDelay(true);
         socket.setSoTimeout((int) IDLE_TIMEOUT.toMillis());
-        this.in = new DataInputStream(new BufferedInputStream(throttle.input().apply(socket.getInputStream()), BUFFER));
-        this.out = new DataOutputStream(new BufferedOutputStream(throttle.output().apply(socket.getOutputStream()), BUFFER));
+        this.throttledIn = new Throttled.In(socket.getInputStream());
+        this.throttledOut = new Throttled.Out(socket.getOutputStream());
+        this.in = new DataInputStream(new BufferedInputStream(throttledIn, BUFFER));
+        this.out = new DataOutputStream(new BufferedOutputStream(throttledOut, BUFFER));
     }
 
-    /** How the raw socket streams are wrapped before buffering (rate limits). */
-    public record Throttle(UnaryOperator<InputStream> input, UnaryOperator<OutputStream> output) {
-        public static final Throttle NONE = new Throttle(UnaryOperator.identity(), UnaryOperator.identity());
+    /**
+     * The rate limits this connection obeys from now on: every bucket in {@code download} for
+     * bytes read, every bucket in {@code upload} for bytes written.
+     */
+    public void limit(List<TokenBucket> download, List<TokenBucket> upload) {
+        throttledIn.limit(download);
+        throttledOut.limit(upload);
     }
 
     public DataInputStream in() {

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import pyto.concurrent.Scope;
+import pyto.concurrent.TokenBucket;
 import pyto.metainfo.InfoHash;
 import pyto.piece.Block;
 import pyto.piece.PieceGeometry;
@@ -59,14 +60,20 @@ public final class Swarm {
     private final Map<Integer, Set<PeerConnection>> sources = new HashMap<>();
     private final BanList bans = new BanList();
     private final PieceHashing hashing;
+    private final List<TokenBucket> downloadLimits;
+    private final List<TokenBucket> uploadLimits;
 
     private final RateMeter downloaded = new RateMeter();
     private final RateMeter uploaded = new RateMeter();
     private final AtomicLong wasted = new AtomicLong();
     private final AtomicLong hashFailures = new AtomicLong();
 
+    /**
+     * @param downloadLimits every connection's reads take from these buckets (the torrent's and the session's)
+     * @param uploadLimits   and its writes from these
+     */
     public Swarm(InfoHash infoHash, PeerId ourId, PiecePicker picker, Storage storage, SwarmEvents events,
-                 MessageTrace trace, int maxPeers) {
+                 MessageTrace trace, int maxPeers, List<TokenBucket> downloadLimits, List<TokenBucket> uploadLimits) {
         this.infoHash = infoHash;
         this.ourHandshake = Handshake.of(infoHash, ourId);
         this.geometry = picker.geometry();
@@ -77,6 +84,8 @@ public final class Swarm {
         this.trace = trace;
         this.maxPeers = maxPeers;
         this.hashing = new PieceHashing(storage);
+        this.downloadLimits = List.copyOf(downloadLimits);
+        this.uploadLimits = List.copyOf(uploadLimits);
     }
 
     // ---- connections ------------------------------------------------------------------------
@@ -97,6 +106,7 @@ public final class Swarm {
             opened.socket().close();
             return Optional.empty();
         }
+        opened.socket().limit(downloadLimits, uploadLimits);
         try {
             scope.fork(peer.toString(), () -> peer.run(scope));
         } catch (IllegalStateException stopping) {

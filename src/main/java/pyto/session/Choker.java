@@ -25,6 +25,9 @@ import java.util.function.LongSupplier;
  *       likely to get it.</li>
  * </ul>
  *
+ * <p>With no slots at all the torrent never uploads: a leech-only client, or a free-rider in
+ * the tests that show why tit for tat works.
+ *
  * <p>Pure decisions on snapshots, with the time given by a clock: no threads, no sockets, so
  * tests drive it on simulated time. The torrent's choker task calls {@link #round} and
  * applies the answer.
@@ -62,6 +65,9 @@ final class Choker {
 
     /** One choking round: the peers to unchoke; every other peer is choked. */
     <K> Set<K> round(List<Candidate<K>> peers, boolean seeding) {
+        if (slots == 0) {
+            return Set.of(); // uploading is off
+        }
         long now = clockMillis.getAsLong();
         List<Candidate<K>> interested = peers.stream().filter(Candidate::interested).toList();
 
@@ -119,8 +125,8 @@ final class Choker {
         return c.unchokedSince() >= 0 && now - c.unchokedSince() >= SEEDING_TURN_MILLIS;
     }
 
-    /** Whether a regular slot is free now, so a newly interested peer can be unchoked at once. */
+    /** Whether a slot is free now, so a newly interested peer can be unchoked at once. */
     boolean hasFreeSlot(int unchokedNow) {
-        return unchokedNow < slots + 1;
+        return slots > 0 && unchokedNow < slots + 1;
     }
 }

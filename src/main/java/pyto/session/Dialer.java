@@ -24,7 +24,6 @@ final class Dialer {
     static final int MAX_HALF_OPEN = 8;
     static final Duration IDLE_WAIT = Duration.ofSeconds(1);
 
-    private final Torrent torrent;
     private final Session session;
     private final Swarm swarm;
     private final PeerDirectory directory;
@@ -33,8 +32,7 @@ final class Dialer {
     private final Condition wake = lock.newCondition();
     private boolean woken;
 
-    Dialer(Torrent torrent, Session session, Swarm swarm, PeerDirectory directory) {
-        this.torrent = torrent;
+    Dialer(Session session, Swarm swarm, PeerDirectory directory) {
         this.session = session;
         this.swarm = swarm;
         this.directory = directory;
@@ -61,7 +59,7 @@ final class Dialer {
 
     private void dial(Scope scope, InetSocketAddress address) {
         try {
-            Handshakes.Opened opened = Handshakes.dial(address, swarm.handshake(), session.throttle(torrent));
+            Handshakes.Opened opened = Handshakes.dial(address, swarm.handshake());
             if (swarm.start(scope, opened, address).isEmpty()) {
                 directory.ended(address);
             }

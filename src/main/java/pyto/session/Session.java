@@ -6,13 +6,16 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReentrantLock;
 import pyto.concurrent.Scope;
+import pyto.concurrent.TokenBucket;
 import pyto.concurrent.Workers;
 import pyto.metainfo.InfoHash;
 import pyto.metainfo.Metainfo;
@@ -46,37 +49,45 @@ public final class Session implements AutoCloseable {
     static final int MAX_INCOMING_HANDSHAKES = 32;
 
     /**
-     * @param bind               the address to listen on (any address: all interfaces)
+     * @param bind               the address to listen on (null: every interface)
      * @param port               0 picks a free port
      * @param maxPeersPerTorrent connections per torrent
      * @param maxPeers           connections in the whole session
      * @param numWant            peers to ask each tracker for
+     * @param uploadSlots        peers a torrent uploads to at once, besides the optimistic
+     *                           unchoke; 0 never uploads at all (a leech-only client)
+     * @param chokeRound         how often each torrent's choker reconsiders (10 s by BEP 3's custom)
      */
     public record Config(InetAddress bind, int port, int maxPeersPerTorrent, int maxPeers, int numWant,
-                         MessageTrace trace, Announcer.Config announcer) {
+                         MessageTrace trace, Announcer.Config announcer, int uploadSlots, Duration chokeRound) {
 
         public static Config defaults() {
-            return new Config(null, 6881, 50, 200, 50, MessageTrace.NONE, Announcer.Config.DEFAULTS);
+            return new Config(null, 6881, 50, 200, 50, MessageTrace.NONE, Announcer.Config.DEFAULTS,
+                    Choker.REGULAR_SLOTS, Duration.ofSeconds(10));
         }
 
         public Config withBind(InetAddress address) {
-            return new Config(address, port, maxPeersPerTorrent, maxPeers, numWant, trace, announcer);
+            return new Config(address, port, maxPeersPerTorrent, maxPeers, numWant, trace, announcer, uploadSlots, chokeRound);
         }
 
         public Config withPort(int p) {
-            return new Config(bind, p, maxPeersPerTorrent, maxPeers, numWant, trace, announcer);
+            return new Config(bind, p, maxPeersPerTorrent, maxPeers, numWant, trace, announcer, uploadSlots, chokeRound);
         }
 
         public Config withMaxPeers(int perTorrent, int total) {
-            return new Config(bind, port, perTorrent, total, numWant, trace, announcer);
+            return new Config(bind, port, perTorrent, total, numWant, trace, announcer, uploadSlots, chokeRound);
         }
 
         public Config withTrace(MessageTrace t) {
-            return new Config(bind, port, maxPeersPerTorrent, maxPeers, numWant, t, announcer);
+            return new Config(bind, port, maxPeersPerTorrent, maxPeers, numWant, t, announcer, uploadSlots, chokeRound);
         }
 
         public Config withAnnouncer(Announcer.Config a) {
-            return new Config(bind, port, maxPeersPerTorrent, maxPeers, numWant, trace, a);
+            return new Config(bind, port, maxPeersPerTorrent, maxPeers, numWant, trace, a, uploadSlots, chokeRound);
+        }
+
+        public Config withChoking(int slots, Duration round) {
+            return new Config(bind, port, maxPeersPerTorrent, maxPeers, numWant, trace, announcer, slots, round);
         }
     }
 
@@ -87,6 +98,8 @@ public final class Session implements AutoCloseable {
     private final Semaphore incoming = new Semaphore(MAX_INCOMING_HANDSHAKES);
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<InfoHash, Torrent> torrents = new LinkedHashMap<>(); // guarded by lock
+    private final TokenBucket downloadLimit = new TokenBucket(0);
+    private final TokenBucket uploadLimit = new TokenBucket(0);
 
     private Session(Config config, ServerSocket listener) {
         this.config = config;
@@ -125,14 +138,57 @@ public final class Session implements AutoCloseable {
     }
 
     /** Stops a torrent and forgets it; its files stay where they are. */
-    public void remove(Torrent torrent) {
+    public void remove(InfoHash infoHash) {
+        Torrent torrent;
         lock.lock();
         try {
-            torrents.remove(torrent.metainfo().infoHash());
+            torrent = torrents.remove(infoHash);
         } finally {
             lock.unlock();
         }
+        if (torrent == null) {
+            throw unknown(infoHash);
+        }
         torrent.close();
+    }
+
+    /** Closes the torrent's peers and tells its trackers {@code stopped}; {@link #resume} continues it. */
+    public void pause(InfoHash infoHash) {
+        torrent(infoHash).orElseThrow(() -> unknown(infoHash)).pause();
+    }
+
+    /** Continues a paused torrent; what was verified before is not checked again. */
+    public void resume(InfoHash infoHash) {
+        torrent(infoHash).orElseThrow(() -> unknown(infoHash)).resume();
+    }
+
+    /** Limits for the whole session, shared by all its torrents; changeable at any time. */
+    public void setLimits(RateLimits limits) {
+        downloadLimit.setRate(limits.downloadBytesPerSecond());
+        uploadLimit.setRate(limits.uploadBytesPerSecond());
+    }
+
+    /** Limits for one torrent, within the session's. */
+    public void setLimits(InfoHash infoHash, RateLimits limits) {
+        torrent(infoHash).orElseThrow(() -> unknown(infoHash)).setLimits(limits);
+    }
+
+    public RateLimits limits() {
+        return new RateLimits(downloadLimit.rate(), uploadLimit.rate());
+    }
+
+    /** A snapshot of every torrent, in the order they were added. */
+    public List<TorrentStatus> status() {
+        return torrents().stream().map(Torrent::status).toList();
+    }
+
+    public Optional<Torrent> torrent(InfoHash infoHash) {
+        lock.lock();
+        try {
+            return Optional.ofNullable(torrents.get(infoHash));
+        } finally {
+            lock.unlock();
+        }
     }
 
     public List<Torrent> torrents() {
@@ -142,6 +198,10 @@ public final class Session implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    private static IllegalArgumentException unknown(InfoHash infoHash) {
+        return new IllegalArgumentException("no torrent " + infoHash.hex() + " in this session");
     }
 
     public int port() {
@@ -174,9 +234,13 @@ public final class Session implements AutoCloseable {
         return a.isLoopbackAddress() || a.isAnyLocalAddress() || a.equals(listener.getInetAddress());
     }
 
-    /** How a torrent's peer sockets are wrapped (rate limits come here). */
-    PeerSocket.Throttle throttle(Torrent torrent) {
-        return PeerSocket.Throttle.NONE;
+    /** The session-wide download limit, shared by every torrent's connections. */
+    TokenBucket downloadLimit() {
+        return downloadLimit;
+    }
+
+    TokenBucket uploadLimit() {
+        return uploadLimit;
     }
 
     // ---- incoming connections ---------------------------------------------------------------
@@ -202,7 +266,7 @@ public final class Session implements AutoCloseable {
     private void handshake(Socket raw) {
         PeerSocket socket = null;
         try {
-            socket = new PeerSocket(raw, PeerSocket.Throttle.NONE);
+            socket = new PeerSocket(raw);
             Handshake.Head head = Handshakes.readIncomingHead(socket);
             Torrent torrent;
             lock.lock();

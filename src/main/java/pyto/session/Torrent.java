@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import pyto.concurrent.Scope;
+import pyto.concurrent.TokenBucket;
 import pyto.metainfo.Metainfo;
 import pyto.peer.Handshakes;
 import pyto.peer.PeerConnection;
@@ -43,9 +44,12 @@ public final class Torrent implements SwarmEvents {
 
     private static final System.Logger LOG = System.getLogger(Torrent.class.getName());
 
-    public enum State { CHECKING, DOWNLOADING, SEEDING, STOPPED, FAILED }
+    /**
+     * Where a torrent is in its life. PAUSED is a stop the user asked for and can undo;
+     * STOPPED is the end (the session closed or the torrent was removed).
+     */
+    public enum State { CHECKING, DOWNLOADING, SEEDING, PAUSED, STOPPED, FAILED }
 
-    static final Duration CHOKE_ROUND = Duration.ofSeconds(10);
     static final long SNUB_MILLIS = 60_000;
     /** Below this many peers we ask the trackers for more before their interval is up. */
     static final int FEW_PEERS = 5;
@@ -69,6 +73,8 @@ public final class Torrent implements SwarmEvents {
     private final AtomicLong checkedBytes = new AtomicLong();
     private final AtomicBoolean completed = new AtomicBoolean();
     private final Dialer dialer;
+    private final TokenBucket downloadLimit = new TokenBucket(0);
+    private final TokenBucket uploadLimit = new TokenBucket(0);
 
     Torrent(Session session, Metainfo metainfo, Path downloadDir) throws IOException {
         this.session = session;
@@ -76,10 +82,11 @@ public final class Torrent implements SwarmEvents {
         this.storage = new Storage(metainfo, downloadDir);
         this.picker = new PiecePicker(PieceGeometry.of(metainfo), new Random());
         this.swarm = new Swarm(metainfo.infoHash(), session.peerId(), picker, storage, this,
-                session.config().trace(), session.config().maxPeersPerTorrent());
-        this.choker = new Choker(System::currentTimeMillis, new Random(), Choker.REGULAR_SLOTS);
+                session.config().trace(), session.config().maxPeersPerTorrent(),
+                List.of(downloadLimit, session.downloadLimit()), List.of(uploadLimit, session.uploadLimit()));
+        this.choker = new Choker(System::currentTimeMillis, new Random(), session.config().uploadSlots());
         this.announceKey = new Random().nextInt();
-        this.dialer = new Dialer(this, session, swarm, directory);
+        this.dialer = new Dialer(session, swarm, directory);
     }
 
     // ---- lifecycle -------------------------------------------------------------------------
@@ -103,11 +110,21 @@ public final class Torrent implements SwarmEvents {
     }
 
     /**
-     * Ends the current run: tells the trackers {@code stopped}, closes every peer, waits for
+     * Pauses the torrent: tells the trackers {@code stopped}, closes every peer, waits for
      * every thread of the torrent to end, and flushes the files. Verified pieces are kept, so
-     * a later {@link #start()} checks nothing again.
+     * {@link #resume()} checks nothing again.
      */
-    public void stop() {
+    public void pause() {
+        stop(State.PAUSED);
+    }
+
+    /** Continues a paused (or failed) torrent where it stopped. */
+    public void resume() {
+        start();
+    }
+
+    /** Ends the current run, leaving the torrent in {@code next} unless it failed. */
+    private void stop(State next) {
         Scope run;
         lock.lock();
         try {
@@ -131,7 +148,7 @@ public final class Torrent implements SwarmEvents {
         lock.lock();
         try {
             if (state != State.FAILED) {
-                state = State.STOPPED;
+                state = next;
             }
             changed.signalAll();
         } finally {
@@ -139,9 +156,19 @@ public final class Torrent implements SwarmEvents {
         }
     }
 
+    /** The session-wide limits still apply on top of these. */
+    public void setLimits(RateLimits limits) {
+        downloadLimit.setRate(limits.downloadBytesPerSecond());
+        uploadLimit.setRate(limits.uploadBytesPerSecond());
+    }
+
+    public RateLimits limits() {
+        return new RateLimits(downloadLimit.rate(), uploadLimit.rate());
+    }
+
     /** Stops the torrent for good and closes its files. */
     void close() {
-        stop();
+        stop(State.STOPPED);
         storage.close();
     }
 
@@ -165,7 +192,7 @@ public final class Torrent implements SwarmEvents {
             lock.unlock();
         }
         group.start(run);
-        run.forkPeriodic("choker", CHOKE_ROUND, this::rechoke);
+        run.forkPeriodic("choker", session.config().chokeRound(), this::rechoke);
         dialer.run(run);
     }
 
@@ -225,7 +252,7 @@ public final class Torrent implements SwarmEvents {
         }
     }
 
-    /** One choking round (every 10 s, on the torrent's choker thread). */
+    /** One choking round (every 10 s by default, on the torrent's choker thread). */
     private void rechoke() {
         swarm.checkRequests(System.currentTimeMillis(), SNUB_MILLIS);
         boolean seeding = picker.isComplete();
@@ -350,12 +377,12 @@ public final class Torrent implements SwarmEvents {
         }
     }
 
-    /** Waits until the torrent is complete, failed or stopped, or {@code timeout} passes; true when complete. */
+    /** Waits until the torrent is complete, failed, paused or stopped, or {@code timeout} passes; true when complete. */
     public boolean awaitCompletion(Duration timeout) throws InterruptedException {
         long nanos = timeout.toNanos();
         lock.lock();
         try {
-            while (!completed.get() && state != State.FAILED && state != State.STOPPED) {
+            while (!completed.get() && state != State.FAILED && state != State.STOPPED && state != State.PAUSED) {
                 if (nanos <= 0) {
                     return false;
                 }
@@ -391,6 +418,17 @@ public final class Torrent implements SwarmEvents {
                 metainfo.totalLength() - left, checkedBytes.get(), down, swarm.uploaded().rate(),
                 swarm.downloaded().total(), swarm.uploaded().total(), swarm.peers().size(), directory.size(),
                 eta, group == null ? List.of() : group.status(), why, swarm.wastedBytes(), swarm.hashFailures());
+    }
+
+    /** The connected peers, for a peer list. */
+    public List<PeerStatus> peers() {
+        List<PeerStatus> all = new ArrayList<>();
+        for (PeerConnection p : swarm.peers()) {
+            all.add(new PeerStatus(p.address(), p.peerId(), p.isOutgoing(), p.isChokingPeer(), p.isInterestedInPeer(),
+                    p.isPeerChoking(), p.isPeerInterested(), p.isSnubbed(), p.downloadRate(), p.uploadRate(),
+                    p.downloadedBytes(), p.uploadedBytes(), (double) p.piecesHad() / metainfo.pieceCount()));
+        }
+        return all;
     }
 
     /** What the announcers tell the trackers about us; they set the event themselves. */
