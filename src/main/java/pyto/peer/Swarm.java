@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedByInterruptException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -119,18 +120,22 @@ public final class Swarm {
 
     /** Adds the peer and queues our bitfield as its first message; the reason when refused. */
     private String admit(PeerConnection peer) {
+        PeerConnection replaced = null;
         lock.lock();
         try {
             if (bans.isBanned(peer.address(), peer.peerId())) {
                 return "banned for sending corrupt data";
             }
-            if (peers.size() >= maxPeers) {
-                return "already " + maxPeers + " peers";
-            }
             for (PeerConnection p : peers) {
                 if (p.peerId().equals(peer.peerId())) {
-                    return "already connected to this peer";
+                    if (!keepsNewer(p, peer)) {
+                        return "already connected to this peer";
+                    }
+                    replaced = p;
                 }
+            }
+            if (replaced == null && peers.size() >= maxPeers) {
+                return "already " + maxPeers + " peers";
             }
             peers.add(peer);
             // Under the lock, so a piece verified meanwhile reaches the peer as a have after this bitfield.
@@ -138,10 +143,26 @@ public final class Swarm {
             if (!have.isEmpty()) {
                 peer.sendBitfield(have);
             }
-            return null;
         } finally {
             lock.unlock();
         }
+        if (replaced != null) {
+            replaced.close(); // its reader tidies up as for any peer that goes
+        }
+        return null;
+    }
+
+    /**
+     * Two peers that dial each other at the same moment end up with two connections, and each
+     * side must drop the same one, or both would go. The rule both can apply alike: keep the
+     * connection opened by the peer with the lower peer id.
+     */
+    private boolean keepsNewer(PeerConnection existing, PeerConnection newer) {
+        return Arrays.compareUnsigned(opener(newer), opener(existing)) < 0;
+    }
+
+    private byte[] opener(PeerConnection connection) {
+        return (connection.isOutgoing() ? ourHandshake.peerId() : connection.peerId()).bytes();
     }
 
     /** The peer's reader ended: forget it, and give its pieces and requests back to the picker. */

@@ -232,10 +232,15 @@ public final class Torrent implements SwarmEvents {
         }
     }
 
-    /** An incoming connection whose handshake named this torrent: answer it and start the peer. */
+    /**
+     * An incoming connection whose handshake named this torrent: answer it and start the peer.
+     * Refused while the data is being checked: our bitfield is not known yet, and a peer told
+     * we have nothing would never ask us for anything.
+     */
     void accept(PeerSocket socket, Handshake.Head head) throws IOException {
         Scope run = currentScope();
-        if (run == null || swarm.isFull() || session.isFull() || swarm.isBanned(socket.remote())) {
+        if (run == null || state() == State.CHECKING || swarm.isFull() || session.isFull()
+                || swarm.isBanned(socket.remote())) {
             socket.close();
             return;
         }

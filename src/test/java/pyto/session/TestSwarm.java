@@ -84,9 +84,11 @@ final class TestSwarm implements AutoCloseable {
                 .withAnnouncer(FAST_ANNOUNCES));
     }
 
-    /** A seeder: a session that has the payload in the seed directory. */
-    Torrent seeder() throws IOException {
-        return session().add(metainfo, root.resolve("seed"));
+    /** A seeder: a session that has the payload in the seed directory, checked and seeding. */
+    Torrent seeder() throws IOException, InterruptedException {
+        Torrent seeder = session().add(metainfo, root.resolve("seed"));
+        assertThat(seeder.awaitState(Torrent.State.SEEDING, 30_000)).as("seeder ready").isTrue();
+        return seeder;
     }
 
     /** A leecher downloading into {@code root/NAME}. */
