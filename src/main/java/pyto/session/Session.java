@@ -129,6 +129,12 @@ public final class Session implements AutoCloseable {
                 throw new IOException(metainfo.name() + " is already in this session");
             }
             torrent = new Torrent(this, metainfo, downloadDir);
+            for (Torrent other : torrents.values()) {
+                if (other.location().equals(torrent.location())) {
+                    throw new IOException(metainfo.name() + " would write into " + torrent.location()
+                            + ", where " + other + " already is: choose another directory");
+                }
+            }
             torrents.put(metainfo.infoHash(), torrent);
         } finally {
             lock.unlock();

@@ -403,6 +403,11 @@ public final class Torrent implements SwarmEvents {
         return metainfo;
     }
 
+    /** The file (single-file torrent) or directory (multi-file) the torrent's data is in. */
+    public Path location() {
+        return storage.location();
+    }
+
     public TorrentStatus status() {
         State s;
         Optional<String> why;
