@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import pyto.concurrent.Scope;
 import pyto.metainfo.Metainfo;
@@ -78,10 +79,21 @@ final class TestSwarm implements AutoCloseable {
         return s;
     }
 
+    /** A session of this swarm with some settings changed, e.g. {@code c -> c.withChoking(0, ROUND)}. */
+    Session session(UnaryOperator<Session.Config> settings) throws IOException {
+        Session s = Session.start(settings.apply(loopbackConfig()));
+        sessions.add(s);
+        return s;
+    }
+
     /** A session on 127.0.0.1, any free port, announcing often; the caller closes it. */
     static Session loopbackSession() throws IOException {
-        return Session.start(Session.Config.defaults().withBind(InetAddress.getLoopbackAddress()).withPort(0)
-                .withAnnouncer(FAST_ANNOUNCES));
+        return Session.start(loopbackConfig());
+    }
+
+    static Session.Config loopbackConfig() {
+        return Session.Config.defaults().withBind(InetAddress.getLoopbackAddress()).withPort(0)
+                .withAnnouncer(FAST_ANNOUNCES);
     }
 
     /** A seeder: a session that has the payload in the seed directory, checked and seeding. */
