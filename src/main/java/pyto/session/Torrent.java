@@ -344,12 +344,15 @@ public final class Torrent implements SwarmEvents {
         }
     }
 
-    /** Waits until the torrent is complete, failed or stopped, or {@code timeout} passes; true when complete. */
+    /**
+     * Waits until the torrent is complete, failed or stopped, or {@code timeout} passes; true when complete.
+     * Complete means seeding: the last piece verified and its files finished, not just the last piece in.
+     */
     public boolean awaitCompletion(Duration timeout) throws InterruptedException {
         long nanos = timeout.toNanos();
         lock.lock();
         try {
-            while (!completed.get() && state != State.FAILED && state != State.STOPPED) {
+            while (state != State.SEEDING && state != State.FAILED && state != State.STOPPED) {
                 if (nanos <= 0) {
                     return false;
                 }
