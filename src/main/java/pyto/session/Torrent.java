@@ -201,10 +201,14 @@ public final class Torrent implements SwarmEvents {
         }
     }
 
-    /** An incoming connection whose handshake named this torrent: answer it and start the peer. */
+    /**
+     * An incoming connection whose handshake named this torrent: answer it and start the peer.
+     * Turned away while the data is being checked: we cannot yet say which pieces we have, and
+     * a peer that took our empty bitfield for the truth would never ask us for anything.
+     */
     void accept(PeerSocket socket, Handshake.Head head) throws IOException {
         Scope run = currentScope();
-        if (run == null || swarm.isFull() || session.isFull() || swarm.isBanned(socket.remote())) {
+        if (run == null || !isChecked() || swarm.isFull() || session.isFull() || swarm.isBanned(socket.remote())) {
             socket.close();
             return;
         }
