@@ -122,7 +122,9 @@ final class DownloadCommand implements Main.Command {
                             + " on disk); pyto download fetches the rest");
                     return Main.FAILURE;
                 }
-                boolean done = s.state() == Torrent.State.SEEDING && !seedForever && s.uploaded() >= ratio * s.totalBytes();
+                // seeding, not just isComplete(): the last piece is in before its files are finished
+                boolean done = s.state() == Torrent.State.SEEDING && !seedForever
+                        && s.uploaded() >= ratio * s.totalBytes();
                 allDone &= done;
             }
             if (allDone) {

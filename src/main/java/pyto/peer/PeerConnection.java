@@ -92,7 +92,7 @@ public final class PeerConnection {
     public void run(Scope scope) {
         Task<Void> writerTask = null;
         try {
-            writerTask = scope.fork(this + "/writer", writer::run);
+            writerTask = scope.fork(this + "/writer", this::runWriter);
             readLoop();
         } catch (EOFException | SocketException e) {
             LOG.log(System.Logger.Level.DEBUG, "{0}: connection closed ({1})", this, e.getMessage());
@@ -111,6 +111,20 @@ public final class PeerConnection {
                 writerTask.cancel();
             }
             swarm.onDisconnect(this);
+        }
+    }
+
+    /**
+     * The writer's thread. A write that fails means the peer is gone (or we closed it): that
+     * ends this connection, never the torrent, so it must not escape as a task failure, which
+     * would cancel the torrent's whole scope.
+     */
+    private void runWriter() throws InterruptedException {
+        try {
+            writer.run();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: write failed ({1})", this, e.getMessage());
+            socket.close(); // wakes the reader, which tidies up
         }
     }
 

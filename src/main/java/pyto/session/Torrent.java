@@ -234,13 +234,12 @@ public final class Torrent implements SwarmEvents {
 
     /**
      * An incoming connection whose handshake named this torrent: answer it and start the peer.
-     * Refused while the data is being checked: our bitfield is not known yet, and a peer told
-     * we have nothing would never ask us for anything.
+     * Turned away while the data is being checked: we cannot yet say which pieces we have, and
+     * a peer that took our empty bitfield for the truth would never ask us for anything.
      */
     void accept(PeerSocket socket, Handshake.Head head) throws IOException {
         Scope run = currentScope();
-        if (run == null || state() == State.CHECKING || swarm.isFull() || session.isFull()
-                || swarm.isBanned(socket.remote())) {
+        if (run == null || !isChecked() || swarm.isFull() || session.isFull() || swarm.isBanned(socket.remote())) {
             socket.close();
             return;
         }
@@ -382,12 +381,16 @@ public final class Torrent implements SwarmEvents {
         }
     }
 
-    /** Waits until the torrent is complete, failed, paused or stopped, or {@code timeout} passes; true when complete. */
+    /**
+     * Waits until the torrent is complete, failed, paused or stopped, or {@code timeout} passes;
+     * true when complete. Complete means seeding: the last piece verified and its files
+     * finished, not just the last piece in.
+     */
     public boolean awaitCompletion(Duration timeout) throws InterruptedException {
         long nanos = timeout.toNanos();
         lock.lock();
         try {
-            while (!completed.get() && state != State.FAILED && state != State.STOPPED && state != State.PAUSED) {
+            while (state != State.SEEDING && state != State.FAILED && state != State.STOPPED && state != State.PAUSED) {
                 if (nanos <= 0) {
                     return false;
                 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +16,7 @@ import java.util.Random;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import pyto.concurrent.Scope;
+import pyto.metainfo.FileEntry;
 import pyto.metainfo.Metainfo;
 import pyto.metainfo.MetainfoParser;
 import pyto.metainfo.TorrentCreator;
@@ -96,11 +99,19 @@ final class TestSwarm implements AutoCloseable {
                 .withAnnouncer(FAST_ANNOUNCES);
     }
 
-    /** A seeder: a session that has the payload in the seed directory, checked and seeding. */
+    /**
+     * A seeder: a session that has the payload in the seed directory, returned once it has
+     * checked the data (until then it turns peers away, and they wait 30 s to try again).
+     */
     Torrent seeder() throws IOException, InterruptedException {
         Torrent seeder = session().add(metainfo, root.resolve("seed"));
-        assertThat(seeder.awaitState(Torrent.State.SEEDING, 30_000)).as("seeder ready").isTrue();
+        assertThat(seeder.awaitState(Torrent.State.SEEDING, 10_000)).as("seeder checked its data").isTrue();
         return seeder;
+    }
+
+    /** Where to dial the first session, the seeder. */
+    InetSocketAddress seederAddress() {
+        return addressOf(sessions.getFirst());
     }
 
     /** A leecher downloading into {@code root/NAME}. */
@@ -121,6 +132,34 @@ final class TestSwarm implements AutoCloseable {
                 assertThat(Files.mismatch(original, copy)).as("first differing byte of " + copy).isEqualTo(-1L);
             }
         }
+    }
+
+    /**
+     * {@code length} bytes of the torrent's byte stream (its files one after the other) from
+     * {@code offset}, read from the seed's copy: what a block request should bring back.
+     */
+    byte[] streamBytes(long offset, int length) throws IOException {
+        byte[] out = new byte[length];
+        for (FileEntry f : metainfo.files()) {
+            long from = Math.max(offset, f.offset());
+            long to = Math.min(offset + length, f.end());
+            if (from >= to || f.padding()) {
+                continue; // pad files are zeros, and so is the array
+            }
+            Path file = root.resolve("seed").resolve(String.join("/", f.path())); // the path begins with the name
+            try (FileChannel channel = FileChannel.open(file)) {
+                ByteBuffer buffer = ByteBuffer.wrap(out, (int) (from - offset), (int) (to - from));
+                long position = from - f.offset();
+                while (buffer.hasRemaining()) {
+                    int n = channel.read(buffer, position);
+                    if (n < 0) {
+                        throw new IOException(file + " is shorter than the torrent says");
+                    }
+                    position += n;
+                }
+            }
+        }
+        return out;
     }
 
     static InetSocketAddress addressOf(Session s) {
