@@ -79,6 +79,32 @@ public final class TokenBucket {
     }
 
     /**
+     * How long until every bucket given holds {@code bytes} tokens, in nanoseconds (0: now),
+     * without taking any: for a caller that has other work to do meanwhile.
+     */
+    public static long delayFor(long bytes, TokenBucket... buckets) {
+        long delay = 0;
+        for (TokenBucket b : buckets) {
+            delay = Math.max(delay, b.delay(bytes));
+        }
+        return delay;
+    }
+
+    private long delay(long bytes) {
+        lock.lock();
+        try {
+            if (rate == 0) {
+                return 0;
+            }
+            refill();
+            double missing = Math.min(bytes, burst()) - tokens; // a block larger than the burst waits for a full bucket
+            return missing <= 0 ? 0 : (long) Math.ceil(missing * 1e9 / rate);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Takes {@code bytes} from every bucket given (say, the torrent's and the session's) and
      * sleeps as long as the slowest of them asks.
      */

@@ -45,6 +45,12 @@ public final class PeerConnection {
      * 500; without BEP 10's {@code reqq} we cannot know), and 250 blocks are 4 MiB in flight.
      */
     static final int MAX_PIPELINE = 250;
+    /**
+     * In endgame every block left is already asked of someone; a peer asks for copies only
+     * while it has fewer than this many requests of its own, so that idle peers help finish
+     * the last pieces without every peer fetching everything twice.
+     */
+    static final int ENDGAME_PIPELINE = 4;
     /** A request unanswered this long, while the peer sends other blocks, was lost: ask again. */
     static final long REQUEST_TIMEOUT_MILLIS = 60_000;
     /** Keep this many seconds of the peer's rate in flight, so the link never idles between blocks. */
@@ -80,7 +86,7 @@ public final class PeerConnection {
         this.swarm = swarm;
         this.dialed = dialed;
         this.peerHas = new Bitfield(swarm.geometry().pieceCount());
-        this.writer = new PeerWriter(socket, swarm.codec(), swarm.storage(), swarm.trace(),
+        this.writer = new PeerWriter(socket, swarm.codec(), swarm.storage(), swarm.trace(), swarm.uploadLimits(),
                 uploaded, swarm.uploaded());
     }
 
@@ -281,7 +287,7 @@ public final class PeerConnection {
         List<Block> blocks;
         lock.lock();
         try {
-            int depth = pipelineDepth();
+            int depth = swarm.picker().isEndgame() ? ENDGAME_PIPELINE : pipelineDepth();
             int want = depth - requested.size();
             if (want <= 0 || (want < depth / 8 && !requested.isEmpty())) {
                 return;

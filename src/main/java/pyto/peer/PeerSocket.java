@@ -28,8 +28,7 @@ public final class PeerSocket implements AutoCloseable {
 
     private final Socket socket;
     private final InetSocketAddress remote;
-    private final Throttled.In throttledIn;
-    private final Throttled.Out throttledOut;
+    private final ThrottledInput throttledIn;
     private final DataInputStream in;
     private final DataOutputStream out;
 
@@ -38,19 +37,14 @@ public final class PeerSocket implements AutoCloseable {
         this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
         socket.setTcpNoDelay(true);
         socket.setSoTimeout((int) IDLE_TIMEOUT.toMillis());
-        this.throttledIn = new Throttled.In(socket.getInputStream());
-        this.throttledOut = new Throttled.Out(socket.getOutputStream());
+        this.throttledIn = new ThrottledInput(socket.getInputStream());
         this.in = new DataInputStream(new BufferedInputStream(throttledIn, BUFFER));
-        this.out = new DataOutputStream(new BufferedOutputStream(throttledOut, BUFFER));
+        this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), BUFFER));
     }
 
-    /**
-     * The rate limits this connection obeys from now on: every bucket in {@code download} for
-     * bytes read, every bucket in {@code upload} for bytes written.
-     */
-    public void limit(List<TokenBucket> download, List<TokenBucket> upload) {
+    /** The download limits this connection obeys from now on: every bucket given, for every byte read. */
+    public void limitDownload(List<TokenBucket> download) {
         throttledIn.limit(download);
-        throttledOut.limit(upload);
     }
 
     public DataInputStream in() {

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import pyto.concurrent.TokenBucket;
 import pyto.piece.Block;
 import pyto.piece.PieceGeometry;
 import pyto.storage.Storage;
@@ -21,6 +22,7 @@ import pyto.wire.PeerMessage;
  * <p>Other threads only queue: short messages (requests, have, choke...) and the blocks we
  * owe the peer. The writer reads each owed block from disk just before sending it, so a long
  * queue of requests costs no memory, and a {@code cancel} or a choke can still withdraw it.
+ * Upload limits are applied here, to blocks only (see {@link #run}).
  * Messages go out before blocks, so our requests are never stuck behind uploads. The stream
  * is flushed whenever the queue runs dry, which batches many small messages into one write.
  * A keep-alive goes out after {@link #KEEP_ALIVE} of silence.
@@ -41,17 +43,19 @@ final class PeerWriter {
     private final MessageCodec codec;
     private final Storage storage;
     private final RateMeter[] uploadMeters;
+    private final TokenBucket[] uploadLimits;
     private final MessageTrace trace;
     private final String peer;
 
     PeerWriter(PeerSocket socket, MessageCodec codec, Storage storage, MessageTrace trace,
-               RateMeter... uploadMeters) {
+               List<TokenBucket> uploadLimits, RateMeter... uploadMeters) {
         this.out = socket.out();
         this.codec = codec;
         this.storage = storage;
         this.trace = trace;
         this.peer = socket.toString();
         this.uploadMeters = uploadMeters;
+        this.uploadLimits = uploadLimits.toArray(TokenBucket[]::new);
     }
 
     /** Queues a message; it goes out before any block still waiting. */
@@ -109,15 +113,6 @@ final class PeerWriter {
         }
     }
 
-    int queuedUploads() {
-        lock.lock();
-        try {
-            return uploads.size();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** Stops the writer; what is still queued is not sent. */
     void close() {
         lock.lock();
@@ -131,27 +126,39 @@ final class PeerWriter {
         }
     }
 
-    /** The writer thread's loop: until closed, or until the socket fails (then the reader sees it closed too). */
+    /**
+     * The writer thread's loop: until closed, or until the socket fails (then the reader sees
+     * it closed too). Under an upload limit, a block waits until the buckets hold enough tokens
+     * for it; messages that arrive meanwhile go out at once, so our requests to the peer are
+     * never stuck behind our uploads to it.
+     */
     void run() throws IOException, InterruptedException {
         byte[] block = new byte[PieceGeometry.BLOCK_SIZE];
         List<PeerMessage> batch = new ArrayList<>();
         while (true) {
-            Block upload;
+            Block upload = null;
             lock.lock();
             try {
-                long wait = KEEP_ALIVE.toNanos();
-                while (!closed && messages.isEmpty() && uploads.isEmpty() && wait > 0) {
-                    wait = work.awaitNanos(wait);
+                long idle = KEEP_ALIVE.toNanos();
+                while (messages.isEmpty() && !closed) {
+                    if (!uploads.isEmpty()) {
+                        long delay = TokenBucket.delayFor(uploads.peek().length(), uploadLimits);
+                        if (delay == 0) {
+                            upload = uploads.poll();
+                            break;
+                        }
+                        work.awaitNanos(delay); // or sooner, for a message
+                    } else if (idle > 0) {
+                        idle = work.awaitNanos(idle);
+                    } else {
+                        messages.add(new PeerMessage.KeepAlive()); // 90 s of silence
+                    }
                 }
                 if (closed) {
                     return;
                 }
-                if (messages.isEmpty() && uploads.isEmpty()) {
-                    messages.add(new PeerMessage.KeepAlive());
-                }
                 batch.addAll(messages);
                 messages.clear();
-                upload = uploads.poll();
             } finally {
                 lock.unlock();
             }
@@ -161,10 +168,11 @@ final class PeerWriter {
             }
             batch.clear();
             if (upload != null) {
+                TokenBucket.take(upload.length(), uploadLimits);
                 send(upload, block);
             }
-            if (isIdle()) {
-                out.flush();
+            if (!hasWorkNow()) {
+                out.flush(); // nothing more to add to this write: send what is buffered
             }
         }
     }
@@ -181,10 +189,12 @@ final class PeerWriter {
         }
     }
 
-    private boolean isIdle() {
+    /** Whether something can be written without waiting: a message, or a block the limits allow now. */
+    private boolean hasWorkNow() {
         lock.lock();
         try {
-            return messages.isEmpty() && uploads.isEmpty();
+            return !messages.isEmpty()
+                    || (!uploads.isEmpty() && TokenBucket.delayFor(uploads.peek().length(), uploadLimits) == 0);
         } finally {
             lock.unlock();
         }

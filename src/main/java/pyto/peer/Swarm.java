@@ -107,7 +107,7 @@ public final class Swarm {
             opened.socket().close();
             return Optional.empty();
         }
-        opened.socket().limit(downloadLimits, uploadLimits);
+        opened.socket().limitDownload(downloadLimits);
         try {
             scope.fork(peer.toString(), () -> peer.run(scope));
         } catch (IllegalStateException stopping) {
@@ -377,6 +377,11 @@ public final class Swarm {
 
     MessageTrace trace() {
         return trace;
+    }
+
+    /** The buckets every block we upload takes from. */
+    List<TokenBucket> uploadLimits() {
+        return uploadLimits;
     }
 
     /** Payload bytes received from all peers: rate and total. */

@@ -212,12 +212,15 @@ public final class PiecePicker {
     public boolean isEndgame() {
         lock.lock();
         try {
-            int unstarted = have.pieceCount() - have.cardinality() - partials.size();
-            return bytesLeft > 0 && unstarted == 0
-                    && partials.stream().allMatch(p -> p.wanted() == 0);
+            return inEndgame();
         } finally {
             lock.unlock();
         }
+    }
+
+    private boolean inEndgame() {
+        int unstarted = have.pieceCount() - have.cardinality() - partials.size();
+        return bytesLeft > 0 && unstarted == 0 && partials.stream().allMatch(p -> p.wanted() == 0);
     }
 
     // ---- requests --------------------------------------------------------------------------
@@ -250,9 +253,12 @@ public final class PiecePicker {
                 }
                 start(piece).requestWanted(geometry, picked, max, alreadyRequested);
             }
-            // Endgame for this peer: it has nothing left that nobody was asked for. Blocks
-            // asked of one peer go first, then those asked of two.
-            for (int asked = 1; asked < ENDGAME_REQUESTS && picked.size() < max; asked++) {
+            // Endgame: every block we lack has been asked of someone, so a peer with room asks
+            // for copies, to finish the last pieces sooner than the slowest peer would. Not
+            // before: a peer that merely has nothing new for us would only fetch duplicates.
+            // Blocks asked of one peer go first, then those asked of two.
+            boolean endgame = picked.isEmpty() && inEndgame();
+            for (int asked = 1; endgame && asked < ENDGAME_REQUESTS && picked.size() < max; asked++) {
                 for (int i = 0; i < partials.size() && picked.size() < max; i++) {
                     PartialPiece partial = partials.get(i);
                     if (peerHas.get(partial.piece())) {

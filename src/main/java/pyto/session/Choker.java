@@ -15,8 +15,13 @@ import java.util.function.LongSupplier;
  *
  * <ul>
  *   <li>Every round (10 s), the {@value #REGULAR_SLOTS} interested peers that upload to us
- *       fastest are unchoked. While seeding nobody uploads to us, so the peers we upload to
- *       fastest keep their slots instead, rotated so that every interested peer gets a turn.</li>
+ *       fastest are unchoked; between equal rates, one that has given us data before goes
+ *       first.</li>
+ *   <li>While seeding nobody uploads to us, so the slots rotate instead: the interested peers
+ *       we have sent least go first (the fastest of them between equals). Every interested
+ *       peer gets its turn, and the hungriest downloader cannot take our whole upload, as it
+ *       would if the peers we upload to fastest kept their slots (libtorrent's default seeding
+ *       choker is a round robin for the same reason).</li>
  *   <li>A peer that owes us blocks and has sent nothing for a minute is snubbed: it loses its
  *       regular slot.</li>
  *   <li>One more peer is unchoked optimistically, whatever it gives, and rotated every third
@@ -36,31 +41,37 @@ final class Choker {
 
     static final int REGULAR_SLOTS = 4;
     static final int OPTIMISTIC_EVERY_ROUNDS = 3;
-    /** A peer connected less than this long ago counts as new for the optimistic unchoke. */
-    static final long NEW_PEER_MILLIS = 60_000;
-    /** While seeding, a peer that held a slot this long goes to the back of the queue. */
-    static final long SEEDING_TURN_MILLIS = 60_000;
+    /** A peer connected less than this many rounds ago (a minute) counts as new for the optimistic unchoke. */
+    static final int NEW_PEER_ROUNDS = 6;
 
     /**
      * What the choker sees of one peer.
      *
-     * @param rate           bytes per second it uploads to us (downloading) or we upload to it (seeding)
-     * @param unchokedSince  when its current unchoke began, or -1 when it is choked
+     * @param rate   bytes per second it uploads to us (downloading) or we upload to it (seeding)
+     * @param given  bytes it has sent us so far: breaks ties between equal rates, so a peer
+     *               that has given before ranks above one that never gave
+     * @param taken  bytes we have sent it so far: while seeding, the least served go first
      */
-    record Candidate<K>(K key, boolean interested, boolean snubbed, double rate, long connectedAtMillis,
-                        long unchokedSince) {
+    record Candidate<K>(K key, boolean interested, boolean snubbed, double rate, long given, long taken,
+                        long connectedAtMillis) {
     }
 
     private final LongSupplier clockMillis;
     private final Random random;
     private final int slots;
+    private final long roundMillis;
     private int round;
     private Object optimistic;
 
-    Choker(LongSupplier clockMillis, Random random, int slots) {
+    /**
+     * @param roundMillis how often {@link #round} is called (10 s normally); the spans the
+     *     rules speak of (a minute) are counted in rounds, so a test with quick rounds keeps them
+     */
+    Choker(LongSupplier clockMillis, Random random, int slots, long roundMillis) {
         this.clockMillis = clockMillis;
         this.random = random;
         this.slots = slots;
+        this.roundMillis = roundMillis;
     }
 
     /** One choking round: the peers to unchoke; every other peer is choked. */
@@ -72,11 +83,10 @@ final class Choker {
         List<Candidate<K>> interested = peers.stream().filter(Candidate::interested).toList();
 
         List<Candidate<K>> ranked = new ArrayList<>(interested.stream().filter(c -> !c.snubbed()).toList());
-        Comparator<Candidate<K>> fastestFirst = Comparator.comparingDouble(Candidate<K>::rate).reversed();
+        Comparator<Candidate<K>> fastestFirst = Comparator.comparingDouble(Candidate<K>::rate).reversed()
+                .thenComparing(Comparator.comparingLong(Candidate<K>::given).reversed());
         if (seeding) {
-            // Whoever has held a slot for a full turn yields it to those waiting.
-            Comparator<Candidate<K>> turnOver = Comparator.comparing(c -> hadTurn(c, now));
-            ranked.sort(turnOver.thenComparing(fastestFirst));
+            ranked.sort(Comparator.comparingLong(Candidate<K>::taken).thenComparing(fastestFirst));
         } else {
             ranked.sort(fastestFirst);
         }
@@ -117,16 +127,17 @@ final class Choker {
         throw new AssertionError("unreachable: tickets add up");
     }
 
-    private static int weight(Candidate<?> c, long now) {
-        return now - c.connectedAtMillis() < NEW_PEER_MILLIS ? 3 : 1;
+    private int weight(Candidate<?> c, long now) {
+        return now - c.connectedAtMillis() < NEW_PEER_ROUNDS * roundMillis ? 3 : 1;
     }
 
-    private static boolean hadTurn(Candidate<?> c, long now) {
-        return c.unchokedSince() >= 0 && now - c.unchokedSince() >= SEEDING_TURN_MILLIS;
-    }
 
-    /** Whether a slot is free now, so a newly interested peer can be unchoked at once. */
+    /**
+     * Whether a regular slot is free now, so a newly interested peer can be unchoked at once
+     * rather than at the next round. Only while fewer peers than the regular slots are
+     * unchoked: the optimistic slot is the round's to give.
+     */
     boolean hasFreeSlot(int unchokedNow) {
-        return slots > 0 && unchokedNow < slots + 1;
+        return unchokedNow < slots;
     }
 }

@@ -84,7 +84,8 @@ public final class Torrent implements SwarmEvents {
         this.swarm = new Swarm(metainfo.infoHash(), session.peerId(), picker, storage, this,
                 session.config().trace(), session.config().maxPeersPerTorrent(),
                 List.of(downloadLimit, session.downloadLimit()), List.of(uploadLimit, session.uploadLimit()));
-        this.choker = new Choker(System::currentTimeMillis, new Random(), session.config().uploadSlots());
+        this.choker = new Choker(System::currentTimeMillis, new Random(), session.config().uploadSlots(),
+                session.config().chokeRound().toMillis());
         this.announceKey = new Random().nextInt();
         this.dialer = new Dialer(session, swarm, directory);
     }
@@ -263,7 +264,8 @@ public final class Torrent implements SwarmEvents {
         List<Choker.Candidate<PeerConnection>> candidates = new ArrayList<>();
         for (PeerConnection p : swarm.peers()) {
             candidates.add(new Choker.Candidate<>(p, p.isPeerInterested(), p.isSnubbed(),
-                    seeding ? p.uploadRate() : p.downloadRate(), p.connectedAtMillis(), p.unchokedAtMillis()));
+                    seeding ? p.uploadRate() : p.downloadRate(), p.downloadedBytes(), p.uploadedBytes(),
+                    p.connectedAtMillis()));
         }
         Set<PeerConnection> unchoke = choker.round(candidates, seeding);
         for (PeerConnection p : swarm.peers()) {

