@@ -2,12 +2,18 @@
 # The traps each client sets on loopback are described in /work/shared/INTEROP.md; the ones
 # that shape a command line are repeated beside it.
 
+# Trackers, seeders and daemons live at most IL_SERVE_SECS (a safety net; they are stopped
+# when their pair ends).
+IL_SERVE_SECS=${IL_SERVE_SECS:-600}
+# The leechers' SECONDS is how long the caller means to wait for them. Their `timeout` is 60 s
+# longer, a safety net only: the caller notices first and stops them itself (TERM, then KILL).
+
 # ---- pyto's embedded tracker ----------------------------------------------------------------
 
 # il_tracker_start PORT LOG: a fresh pyto tracker (so no peer of an earlier pair is listed);
 # waits until its scrape answers. A short interval makes every client re-announce often.
 il_tracker_start() {
-  il_spawn 600 "$2" "${PYTO[@]}" tracker --port "$1" --interval 2
+  il_spawn "$IL_SERVE_SECS" "$2" "${PYTO[@]}" tracker --port "$1" --interval 2
   il_wait_until 20 il_tracker_up "http://127.0.0.1:$1/announce"
 }
 
@@ -20,14 +26,14 @@ il_tracker_up() { [ "$(il_seeders "$1" 0000000000000000000000000000000000000000)
 il_pyto_seed() {
   local torrent=$1 dir=$2 port=$3 log=$4
   shift 4
-  il_spawn 600 "$log" "${PYTO[@]}" seed "$torrent" -d "$dir" -p "$port" "$@"
+  il_spawn "$IL_SERVE_SECS" "$log" "${PYTO[@]}" seed "$torrent" -d "$dir" -p "$port" "$@"
 }
 
 # il_pyto_leech SECONDS TORRENT DIR PORT LOG [ARGS...]: downloads and exits once complete (--ratio 0).
 il_pyto_leech() {
   local secs=$1 torrent=$2 dir=$3 port=$4 log=$5
   shift 5
-  il_spawn "$secs" "$log" "${PYTO[@]}" download "$torrent" -d "$dir" -p "$port" --ratio 0 "$@"
+  il_spawn $((secs + 60)) "$log" "${PYTO[@]}" download "$torrent" -d "$dir" -p "$port" --ratio 0 "$@"
 }
 
 # ---- libtorrent -----------------------------------------------------------------------------
@@ -36,11 +42,11 @@ il_pyto_leech() {
 il_lt_seed() {
   local torrent=$1 dir=$2 port=$3 log=$4
   shift 4
-  il_spawn 600 "$log" "$IL_PY" "$IL_LIB/lt.py" seed "$torrent" "$dir" --port "$port" "$@"
+  il_spawn "$IL_SERVE_SECS" "$log" "$IL_PY" "$IL_LIB/lt.py" seed "$torrent" "$dir" --port "$port" "$@"
 }
 
 il_lt_leech() { # SECONDS TORRENT DIR PORT LOG: downloads, closes the files, exits
-  il_spawn "$1" "$5" "$IL_PY" "$IL_LIB/lt.py" download "$2" "$3" --port "$4" --timeout "$1"
+  il_spawn $(($1 + 60)) "$5" "$IL_PY" "$IL_LIB/lt.py" download "$2" "$3" --port "$4" --timeout "$1"
 }
 
 # ---- aria2 ----------------------------------------------------------------------------------
@@ -59,7 +65,7 @@ il_aria2_args() { # PORT [DETAIL_LOG]
 # (--seed-ratio=0.0 with no --seed-time: seed for ever). The RPC port tells when it is seeding.
 il_aria2_seed() {
   il_aria2_args "$3" "${5%.log}-aria2.log"
-  il_spawn 600 "$5" "${IL_ARIA2[@]}" --dir="$2" --check-integrity=true --seed-ratio=0.0 \
+  il_spawn "$IL_SERVE_SECS" "$5" "${IL_ARIA2[@]}" --dir="$2" --check-integrity=true --seed-ratio=0.0 \
     --enable-rpc --rpc-listen-port="$4" "$1"
 }
 
@@ -71,7 +77,7 @@ il_aria2_seeding() { # RPC_PORT
 # --file-allocation=none aria2 first writes zeros over the whole payload ("prealloc").
 il_aria2_leech() {
   il_aria2_args "$4" "${5%.log}-aria2.log"
-  il_spawn "$1" "$5" "${IL_ARIA2[@]}" --dir="$3" --seed-time=0 --file-allocation=none \
+  il_spawn $(($1 + 60)) "$5" "${IL_ARIA2[@]}" --dir="$3" --seed-time=0 --file-allocation=none \
     --bt-stop-timeout="$1" "$2"
 }
 
@@ -123,7 +129,7 @@ il_tr_start() {
   "rpc-host-whitelist-enabled": false
 }
 EOF
-  il_spawn 600 "$log" transmission-daemon -f -g "$conf" --log-info
+  il_spawn "$IL_SERVE_SECS" "$log" transmission-daemon -f -g "$conf" --log-info
   il_wait_until 20 il_tr "$rpc" -l
 }
 
