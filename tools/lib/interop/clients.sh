@@ -1,5 +1,6 @@
+# shellcheck shell=bash
 # Sourced after common.sh: how to run each client as a seeder or a leecher on 127.0.0.1.
-# The traps each client sets on loopback are described in /work/shared/INTEROP.md; the ones
+# The traps each client sets on loopback are described in shared/INTEROP.md; the ones
 # that shape a command line are repeated beside it.
 
 # Trackers, seeders and daemons live at most IL_SERVE_SECS (a safety net; they are stopped
@@ -53,7 +54,7 @@ il_lt_leech() { # SECONDS TORRENT DIR PORT LOG: downloads, closes the files, exi
 
 # Options every aria2c run here shares. aria2 has DHT, LPD and peer exchange on by default and
 # asks for encryption; plain connections on 127.0.0.1 only.
-# Its own detailed log goes to DETAIL_LOG when given.
+# Its own detailed log (every message sent and received) goes to DETAIL_LOG when given.
 il_aria2_args() { # PORT [DETAIL_LOG]
   IL_ARIA2=(aria2c ${2:+--log="$2" --log-level=info} --enable-dht=false --enable-dht6=false --bt-enable-lpd=false
     --enable-peer-exchange=false --disable-ipv6=true --interface=127.0.0.1 --listen-port="$1"
@@ -64,7 +65,7 @@ il_aria2_args() { # PORT [DETAIL_LOG]
 # il_aria2_seed TORRENT DATA_DIR PORT RPC_PORT LOG: checks the data, then seeds until stopped
 # (--seed-ratio=0.0 with no --seed-time: seed for ever). The RPC port tells when it is seeding.
 il_aria2_seed() {
-  il_aria2_args "$3" "${5%.log}-aria2.log"
+  il_aria2_args "$3" "${5%.log}-aria2.txt"
   il_spawn "$IL_SERVE_SECS" "$5" "${IL_ARIA2[@]}" --dir="$2" --check-integrity=true --seed-ratio=0.0 \
     --enable-rpc --rpc-listen-port="$4" "$1"
 }
@@ -76,7 +77,7 @@ il_aria2_seeding() { # RPC_PORT
 # il_aria2_leech SECONDS TORRENT DIR PORT LOG: downloads and exits (--seed-time=0). Without
 # --file-allocation=none aria2 first writes zeros over the whole payload ("prealloc").
 il_aria2_leech() {
-  il_aria2_args "$4" "${5%.log}-aria2.log"
+  il_aria2_args "$4" "${5%.log}-aria2.txt"
   il_spawn $(($1 + 60)) "$5" "${IL_ARIA2[@]}" --dir="$3" --seed-time=0 --file-allocation=none \
     --bt-stop-timeout="$1" "$2"
 }
@@ -147,7 +148,8 @@ il_tr_field() {
 
 # il_tr_report RPC_PORT FILE: what the daemon says about the torrent and its peers, for a FAIL.
 il_tr_report() {
-  { transmission-remote "127.0.0.1:$1" -t 1 -i; transmission-remote "127.0.0.1:$1" -t 1 -pi; } >"$2" 2>&1 || true
+  { transmission-remote "127.0.0.1:$1" -t 1 -i | grep -E '^ *(State|Percent Done|Have|Downloaded|Uploaded|Corrupt DL|Peers|Latest activity):'
+    transmission-remote "127.0.0.1:$1" -t 1 -pi; } >"$2" 2>&1 || true
 }
 
 il_tr_complete() { # RPC_PORT: the torrent has every byte

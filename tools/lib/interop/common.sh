@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # IL_* and PYTO are read by the scripts that source this
 # Sourced by tools/interop and tools/bench: packages, a temp dir, background processes that are
 # always stopped, bounded waits, and the pyto jar. Everything here is loopback only.
 #
@@ -211,6 +212,7 @@ il_mib() { # BYTES -> "40.0"
 # command that runs it. The runs below call java directly so that no JDK search or source scan
 # is part of a measured time; PYTO_JAVA_OPTS is honoured like tools/pyto does.
 il_pyto_jar() {
+  # shellcheck source=tools/lib/jdk.sh
   . "$IL_ROOT/tools/lib/jdk.sh"
   pyto_use_jdk
   "$IL_ROOT/tools/pyto" --version >/dev/null
