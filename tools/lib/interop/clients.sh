@@ -1,0 +1,165 @@
+# shellcheck shell=bash
+# Sourced after common.sh: how to run each client as a seeder or a leecher on 127.0.0.1.
+# The traps each client sets on loopback are described in shared/INTEROP.md; the ones
+# that shape a command line are repeated beside it.
+
+# Trackers, seeders and daemons live at most IL_SERVE_SECS (a safety net; they are stopped
+# when their pair ends).
+IL_SERVE_SECS=${IL_SERVE_SECS:-600}
+# The leechers' SECONDS is how long the caller means to wait for them. Their `timeout` is 60 s
+# longer, a safety net only: the caller notices first and stops them itself (TERM, then KILL).
+
+# ---- pyto's embedded tracker ----------------------------------------------------------------
+
+# il_tracker_start PORT LOG: a fresh pyto tracker (so no peer of an earlier pair is listed);
+# waits until its scrape answers. A short interval makes every client re-announce often.
+il_tracker_start() {
+  il_spawn "$IL_SERVE_SECS" "$2" "${PYTO[@]}" tracker --port "$1" --interval 2
+  il_wait_until 20 il_tracker_up "http://127.0.0.1:$1/announce"
+}
+
+il_tracker_up() { [ "$(il_seeders "$1" 0000000000000000000000000000000000000000)" -ge 0 ]; }
+
+# ---- pyto -----------------------------------------------------------------------------------
+
+# il_pyto_seed TORRENT DATA_DIR PORT LOG [--peer HOST:PORT ...]: seeds until stopped.
+# (pyto has no --bind: it listens on every interface; its peers here are all 127.0.0.1.)
+il_pyto_seed() {
+  local torrent=$1 dir=$2 port=$3 log=$4
+  shift 4
+  il_spawn "$IL_SERVE_SECS" "$log" "${PYTO[@]}" seed "$torrent" -d "$dir" -p "$port" "$@"
+}
+
+# il_pyto_leech SECONDS TORRENT DIR PORT LOG [ARGS...]: downloads and exits once complete (--ratio 0).
+il_pyto_leech() {
+  local secs=$1 torrent=$2 dir=$3 port=$4 log=$5
+  shift 5
+  il_spawn $((secs + 60)) "$log" "${PYTO[@]}" download "$torrent" -d "$dir" -p "$port" --ratio 0 "$@"
+}
+
+# ---- libtorrent -----------------------------------------------------------------------------
+
+# il_lt_seed TORRENT SAVE_PATH PORT LOG [--fast] [--peer HOST:PORT]: checks, then seeds until stopped.
+il_lt_seed() {
+  local torrent=$1 dir=$2 port=$3 log=$4
+  shift 4
+  il_spawn "$IL_SERVE_SECS" "$log" "$IL_PY" "$IL_LIB/lt.py" seed "$torrent" "$dir" --port "$port" "$@"
+}
+
+il_lt_leech() { # SECONDS TORRENT DIR PORT LOG: downloads, closes the files, exits
+  il_spawn $(($1 + 60)) "$5" "$IL_PY" "$IL_LIB/lt.py" download "$2" "$3" --port "$4" --timeout "$1"
+}
+
+# ---- aria2 ----------------------------------------------------------------------------------
+
+# Options every aria2c run here shares. aria2 has DHT, LPD and peer exchange on by default and
+# asks for encryption; plain connections on 127.0.0.1 only.
+# Its own detailed log (every message sent and received) goes to DETAIL_LOG when given.
+il_aria2_args() { # PORT [DETAIL_LOG]
+  IL_ARIA2=(aria2c ${2:+--log="$2" --log-level=info} --enable-dht=false --enable-dht6=false --bt-enable-lpd=false
+    --enable-peer-exchange=false --disable-ipv6=true --interface=127.0.0.1 --listen-port="$1"
+    --bt-min-crypto-level=plain --bt-require-crypto=false --summary-interval=0
+    --console-log-level=notice --allow-overwrite=true --auto-file-renaming=false)
+}
+
+# il_aria2_seed TORRENT DATA_DIR PORT RPC_PORT LOG: checks the data, then seeds until stopped
+# (--seed-ratio=0.0 with no --seed-time: seed for ever). The RPC port tells when it is seeding.
+il_aria2_seed() {
+  il_aria2_args "$3" "${5%.log}-aria2.txt"
+  il_spawn "$IL_SERVE_SECS" "$5" "${IL_ARIA2[@]}" --dir="$2" --check-integrity=true --seed-ratio=0.0 \
+    --enable-rpc --rpc-listen-port="$4" "$1"
+}
+
+il_aria2_seeding() { # RPC_PORT
+  [[ $("$IL_PY" "$IL_LIB/net.py" aria2 "$1") == *seeding ]]
+}
+
+# il_aria2_leech SECONDS TORRENT DIR PORT LOG: downloads and exits (--seed-time=0). Without
+# --file-allocation=none aria2 first writes zeros over the whole payload ("prealloc").
+il_aria2_leech() {
+  il_aria2_args "$4" "${5%.log}-aria2.txt"
+  il_spawn $(($1 + 60)) "$5" "${IL_ARIA2[@]}" --dir="$3" --seed-time=0 --file-allocation=none \
+    --bt-stop-timeout="$1" "$2"
+}
+
+# ---- Transmission ---------------------------------------------------------------------------
+
+# il_tr_start CONFIG_DIR PEER_PORT RPC_PORT DOWNLOAD_DIR LOG: a transmission-daemon in the
+# foreground with its own settings; waits until its RPC answers.
+il_tr_start() {
+  local conf=$1 peer=$2 rpc=$3 dl=$4 log=$5
+  mkdir -p "$conf" "$dl"
+  # rename-partial-files off: otherwise files are NAME.part until the torrent completes;
+  # preallocation off: the files grow as data arrives, so the scripts can watch progress.
+  # encryption 0: plain connections welcome. No DHT/LPD/PEX/uTP/UPnP: the tracker and direct
+  # connections only. RPC and peers on 127.0.0.1 (and ::1) only.
+  cat >"$conf/settings.json" <<EOF
+{
+  "bind-address-ipv4": "127.0.0.1",
+  "bind-address-ipv6": "::1",
+  "dht-enabled": false,
+  "lpd-enabled": false,
+  "pex-enabled": false,
+  "utp-enabled": false,
+  "port-forwarding-enabled": false,
+  "peer-port": $peer,
+  "peer-port-random-on-start": false,
+  "encryption": 0,
+  "download-dir": "$dl",
+  "incomplete-dir-enabled": false,
+  "rename-partial-files": false,
+  "preallocation": 0,
+  "start-added-torrents": true,
+  "download-queue-enabled": false,
+  "seed-queue-enabled": false,
+  "ratio-limit-enabled": false,
+  "idle-seeding-limit-enabled": false,
+  "speed-limit-down-enabled": false,
+  "speed-limit-up-enabled": false,
+  "alt-speed-enabled": false,
+  "blocklist-enabled": false,
+  "watch-dir-enabled": false,
+  "cache-size-mb": 16,
+  "message-level": 2,
+  "rpc-enabled": true,
+  "rpc-bind-address": "127.0.0.1",
+  "rpc-port": $rpc,
+  "rpc-authentication-required": false,
+  "rpc-whitelist-enabled": true,
+  "rpc-whitelist": "127.0.0.1",
+  "rpc-host-whitelist-enabled": false
+}
+EOF
+  il_spawn "$IL_SERVE_SECS" "$log" transmission-daemon -f -g "$conf" --log-info
+  il_wait_until 20 il_tr "$rpc" -l
+}
+
+il_tr() { # RPC_PORT ARGS...: transmission-remote against that daemon, quiet
+  local rpc=$1
+  shift
+  transmission-remote "127.0.0.1:$rpc" "$@" >/dev/null 2>&1
+}
+
+# il_tr_field RPC_PORT NAME: a field of `transmission-remote -t 1 -i`, e.g. "Percent Done" -> 100%
+# (a fresh daemon numbers its first torrent 1).
+il_tr_field() {
+  transmission-remote "127.0.0.1:$1" -t 1 -i 2>/dev/null | sed -n "s/^ *$2: *//p" | head -n 1
+}
+
+# il_tr_report RPC_PORT FILE: what the daemon says about the torrent and its peers, for a FAIL.
+il_tr_report() {
+  { transmission-remote "127.0.0.1:$1" -t 1 -i | grep -E '^ *(State|Percent Done|Have|Downloaded|Uploaded|Corrupt DL|Peers|Latest activity):'
+    transmission-remote "127.0.0.1:$1" -t 1 -pi; } >"$2" 2>&1 || true
+}
+
+il_tr_complete() { # RPC_PORT: the torrent has every byte
+  [ "$(il_tr_field "$1" "Percent Done")" = "100%" ]
+}
+
+il_tr_seeding() { # RPC_PORT: checked, complete, and serving
+  il_tr_complete "$1" && [[ $(il_tr_field "$1" State) == @(Seeding|Idle|"Up & Down") ]]
+}
+
+il_tr_started() { # RPC_PORT: the torrent is added and running (not queued or being checked)
+  [[ $(il_tr_field "$1" State) == @(Downloading|Idle|Seeding|"Up & Down") ]]
+}

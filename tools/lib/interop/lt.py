@@ -1,0 +1,199 @@
+#!/usr/bin/python3
+"""libtorrent (python3-libtorrent 2.0) as a peer for tools/interop and tools/bench.
+
+Run with Debian's /usr/bin/python3: the libtorrent module belongs to it.
+
+  lt.py seed TORRENT SAVE_PATH --port P [--peer HOST:PORT ...] [--fast]
+      checks the data under SAVE_PATH, prints "seeding" once it has it all, then seeds until
+      SIGTERM/SIGINT (then tells the trackers "stopped" and exits 0).
+  lt.py download TORRENT SAVE_PATH --port P [--peer HOST:PORT ...] [--timeout S]
+      downloads into SAVE_PATH, closes the files and exits 0 once complete; 1 on timeout.
+  lt.py hash TORRENT
+      prints the v1 info hash (SHA-1 of the info dictionary) as libtorrent computes it.
+  lt.py describe TORRENT
+      prints "name total_size num_pieces piece_length num_files" as libtorrent reads them.
+  lt.py create PATH OUT --tracker URL [--piece-length N] [--hybrid]
+      writes a torrent of PATH: v1 only, or a v1+v2 hybrid with --hybrid.
+
+Peers come from the torrent's trackers and from --peer (connect_peer). Everything binds
+127.0.0.1 only.
+"""
+
+import argparse
+import os
+import signal
+import sys
+import time
+
+import libtorrent as lt
+
+
+def log(msg):
+    print(f"[lt {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def loopback_settings(port, fast):
+    """Settings for one peer on 127.0.0.1 among others on 127.0.0.1 (see shared/INTEROP.md)."""
+    settings = lt.high_performance_seed() if fast else {}
+    settings.update({
+        "listen_interfaces": f"127.0.0.1:{port}",
+        "outgoing_interfaces": "127.0.0.1",
+        # every peer of the test is 127.0.0.1: without this libtorrent keeps one of them only
+        "allow_multiple_connections_per_ip": True,
+        # uTP would carry the data over UDP; the clients under test speak TCP
+        "enable_outgoing_utp": False,
+        "enable_incoming_utp": False,
+        "enable_dht": False,
+        "enable_lsd": False,
+        "enable_upnp": False,
+        "enable_natpmp": False,
+        "out_enc_policy": int(lt.enc_policy.disabled),
+        "in_enc_policy": int(lt.enc_policy.enabled),
+        "stop_tracker_timeout": 2,
+        "user_agent": "interop-libtorrent/" + lt.__version__,
+        "alert_mask": int(lt.alert.category_t.error_notification
+                          | lt.alert.category_t.status_notification
+                          | lt.alert.category_t.tracker_notification
+                          | lt.alert.category_t.peer_notification),
+    })
+    return settings
+
+
+def parse_peer(text):
+    host, _, port = text.rpartition(":")
+    return host, int(port)
+
+
+def drain(ses):
+    """Prints what libtorrent has to say that helps when a pair fails."""
+    for a in ses.pop_alerts():
+        if isinstance(a, (lt.tracker_error_alert, lt.tracker_reply_alert, lt.tracker_warning_alert,
+                          lt.peer_error_alert, lt.peer_disconnected_alert, lt.peer_connect_alert,
+                          lt.torrent_error_alert, lt.file_error_alert, lt.hash_failed_alert,
+                          lt.listen_failed_alert, lt.listen_succeeded_alert, lt.state_changed_alert,
+                          lt.torrent_finished_alert, lt.peer_ban_alert)):
+            log(a.message())
+
+
+def add(ses, args):
+    params = lt.add_torrent_params()
+    params.ti = lt.torrent_info(args.torrent)
+    params.save_path = args.save_path
+    return ses.add_torrent(params)
+
+
+def run_seed(args):
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
+    signal.signal(signal.SIGINT, lambda *_: stop.append(1))
+    ses = lt.session(loopback_settings(args.port, args.fast))
+    h = add(ses, args)
+    announced = False
+    while not stop:
+        drain(ses)
+        s = h.status()
+        if not announced and s.is_seeding:
+            log(f"seeding {s.name}: {s.total_wanted} bytes checked")
+            print("seeding", flush=True)
+            for p in args.peer:
+                h.connect_peer(parse_peer(p))
+            announced = True
+        if s.errc.value() != 0:
+            log(f"error: {s.errc.message()}")
+            return 1
+        time.sleep(0.1)
+    s = h.status()
+    log(f"stopping: uploaded {s.all_time_upload} bytes")
+    ses.remove_torrent(h)  # sends "stopped" to the trackers, bounded by stop_tracker_timeout
+    time.sleep(0.3)
+    drain(ses)
+    return 0
+
+
+def run_download(args):
+    ses = lt.session(loopback_settings(args.port, False))
+    h = add(ses, args)
+    for p in args.peer:
+        h.connect_peer(parse_peer(p))
+    start = time.monotonic()
+    deadline = start + args.timeout
+    last = 0
+    while True:
+        drain(ses)
+        s = h.status()
+        if s.is_seeding:
+            break
+        if s.errc.value() != 0:
+            log(f"error: {s.errc.message()}")
+            return 1
+        now = time.monotonic()
+        if now > deadline:
+            log(f"timeout: {s.total_wanted_done}/{s.total_wanted} bytes, {s.num_peers} peers")
+            return 1
+        if now - last >= 2:
+            last = now
+            log(f"{s.state} {s.progress * 100:.1f}% {s.download_rate / 1e6:.1f} MB/s, {s.num_peers} peers")
+        time.sleep(0.05)
+    took = time.monotonic() - start
+    log(f"complete: {s.total_wanted} bytes in {took:.2f} s")
+    # Removing the torrent closes its files, so whatever compares them next reads the final bytes.
+    ses.remove_torrent(h)
+    for _ in range(50):
+        if any(isinstance(a, lt.torrent_removed_alert) for a in ses.pop_alerts()):
+            break
+        time.sleep(0.05)
+    return 0
+
+
+def run_create(args):
+    fs = lt.file_storage()
+    lt.add_files(fs, args.path)
+    flags = 0 if args.hybrid else lt.create_torrent.v1_only
+    t = lt.create_torrent(fs, args.piece_length, flags=flags)
+    t.add_tracker(args.tracker)
+    t.set_creator("libtorrent " + lt.__version__)
+    lt.set_piece_hashes(t, os.path.dirname(os.path.abspath(args.path)))
+    with open(args.out, "wb") as f:
+        f.write(lt.bencode(t.generate()))
+    return 0
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    for name in ("seed", "download"):
+        c = sub.add_parser(name)
+        c.add_argument("torrent")
+        c.add_argument("save_path")
+        c.add_argument("--port", type=int, required=True)
+        c.add_argument("--peer", action="append", default=[])
+        if name == "seed":
+            c.add_argument("--fast", action="store_true", help="lt.high_performance_seed() settings")
+        else:
+            c.add_argument("--timeout", type=float, default=120)
+    for name in ("hash", "describe"):
+        sub.add_parser(name).add_argument("torrent")
+    c = sub.add_parser("create")
+    c.add_argument("path")
+    c.add_argument("out")
+    c.add_argument("--tracker", required=True)
+    c.add_argument("--piece-length", type=int, default=256 * 1024)
+    c.add_argument("--hybrid", action="store_true")
+    args = p.parse_args()
+
+    if args.cmd == "seed":
+        return run_seed(args)
+    if args.cmd == "download":
+        return run_download(args)
+    if args.cmd == "create":
+        return run_create(args)
+    ti = lt.torrent_info(args.torrent)  # raises on anything libtorrent refuses
+    if args.cmd == "hash":
+        print(str(ti.info_hashes().v1))
+    else:
+        print(ti.name(), ti.total_size(), ti.num_pieces(), ti.piece_length(), ti.num_files())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+#!/usr/bin/python3
+"""Small network helpers for tools/interop and tools/bench (standard library only).
+
+  net.py free-ports N
+      prints N distinct TCP ports that are free on 127.0.0.1 right now, one a line.
+  net.py seeders ANNOUNCE_URL INFO_HASH_HEX
+      asks the tracker's scrape (BEP 48) how many seeders it knows for the torrent; prints the
+      number, or -1 when the tracker cannot be reached or does not answer sensibly.
+  net.py aria2 RPC_PORT
+      prints "COMPLETED TOTAL STATUS" of the only download of an aria2c started with --enable-rpc.
+"""
+
+import json
+import socket
+import sys
+import urllib.parse
+import urllib.request
+
+
+def free_ports(n):
+    # Hold all n sockets open at once so the kernel hands out n different ports.
+    socks = []
+    try:
+        for _ in range(n):
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s.bind(("127.0.0.1", 0))
+            socks.append(s)
+        for s in socks:
+            print(s.getsockname()[1])
+    finally:
+        for s in socks:
+            s.close()
+
+
+def bdecode(data, i=0):
+    """Enough of bencode to read a scrape reply: returns (value, next index)."""
+    c = data[i:i + 1]
+    if c == b"i":
+        end = data.index(b"e", i)
+        return int(data[i + 1:end]), end + 1
+    if c == b"l":
+        i, out = i + 1, []
+        while data[i:i + 1] != b"e":
+            v, i = bdecode(data, i)
+            out.append(v)
+        return out, i + 1
+    if c == b"d":
+        i, out = i + 1, {}
+        while data[i:i + 1] != b"e":
+            k, i = bdecode(data, i)
+            v, i = bdecode(data, i)
+            out[k] = v
+        return out, i + 1
+    colon = data.index(b":", i)
+    n = int(data[i:colon])
+    return data[colon + 1:colon + 1 + n], colon + 1 + n
+
+
+def seeders(announce_url, info_hash_hex):
+    scrape = announce_url.replace("/announce", "/scrape")
+    info_hash = bytes.fromhex(info_hash_hex)
+    url = scrape + ("&" if "?" in scrape else "?") + "info_hash=" + urllib.parse.quote(info_hash, safe="")
+    try:
+        with urllib.request.urlopen(url, timeout=2) as r:
+            reply, _ = bdecode(r.read())
+        return reply[b"files"][info_hash][b"complete"]
+    except Exception:  # not up yet, or no such torrent yet: the caller polls again
+        return -1
+
+
+def aria2(rpc_port):
+    body = json.dumps({"jsonrpc": "2.0", "id": "interop", "method": "aria2.tellActive",
+                       "params": [["completedLength", "totalLength", "status", "seeder"]]}).encode()
+    req = urllib.request.Request(f"http://127.0.0.1:{rpc_port}/jsonrpc", data=body,
+                                 headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=2) as r:
+            active = json.load(r)["result"]
+    except Exception:
+        return "0 0 unreachable"
+    if not active:
+        return "0 0 none"
+    d = active[0]
+    state = "seeding" if d.get("seeder") == "true" else d["status"]
+    return f"{d['completedLength']} {d['totalLength']} {state}"
+
+
+def main():
+    cmd = sys.argv[1] if len(sys.argv) > 1 else ""
+    if cmd == "free-ports" and len(sys.argv) == 3:
+        free_ports(int(sys.argv[2]))
+    elif cmd == "seeders" and len(sys.argv) == 4:
+        print(seeders(sys.argv[2], sys.argv[3]))
+    elif cmd == "aria2" and len(sys.argv) == 3:
+        print(aria2(sys.argv[2]))
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
