@@ -77,6 +77,8 @@ public final class PeerConnection {
     private volatile long unchokedAtMillis = -1;
 
     final RateMeter downloaded = new RateMeter();
+    /** The last few seconds only: the pipeline must follow a peer that speeds up at once. */
+    private final RateMeter recentDownload = new RateMeter(3, System::currentTimeMillis);
     final RateMeter uploaded = new RateMeter();
     int trust; // guarded by the swarm's lock: good pieces up, bad pieces down
 
@@ -135,18 +137,16 @@ public final class PeerConnection {
     }
 
     private void readLoop() throws IOException {
-        boolean first = true;
         while (true) {
             PeerMessage message = swarm.codec().read(socket.in());
             if (swarm.trace().enabled()) {
                 swarm.trace().message(socket.toString(), false, message);
             }
-            handle(message, first);
-            first = false;
+            handle(message);
         }
     }
 
-    private void handle(PeerMessage message, boolean first) throws IOException {
+    private void handle(PeerMessage message) throws IOException {
         switch (message) {
             case PeerMessage.KeepAlive k -> { }
             case PeerMessage.Choke c -> onChoke();
@@ -163,12 +163,7 @@ public final class PeerConnection {
                 swarm.onInterestChanged(this);
             }
             case PeerMessage.Have(int piece) -> onHave(piece);
-            case PeerMessage.Bitfield(byte[] bits) -> {
-                if (!first) {
-                    throw new ProtocolException("bitfield after other messages");
-                }
-                onBitfield(bits);
-            }
+            case PeerMessage.Bitfield(byte[] bits) -> onBitfield(bits);
             case PeerMessage.Request(int piece, int begin, int length) -> onRequest(piece, begin, length);
             case PeerMessage.Piece(int piece, int begin, byte[] data) -> onPiece(new Block(piece, begin, data.length), data);
             case PeerMessage.Cancel(int piece, int begin, int length) -> writer.cancelUpload(new Block(piece, begin, length));
@@ -178,6 +173,11 @@ public final class PeerConnection {
 
     // ---- what the peer has ------------------------------------------------------------------
 
+    /**
+     * BEP 3 sends the bitfield first, but some clients (aria2) send it again later in place of
+     * many haves: a late one is taken as a have for every piece it adds. Bits are never
+     * cleared: a peer does not lose pieces.
+     */
     private void onBitfield(byte[] bits) throws ProtocolException {
         Bitfield has;
         try {
@@ -185,15 +185,19 @@ public final class PeerConnection {
         } catch (IllegalArgumentException e) {
             throw new ProtocolException("bad bitfield: " + e.getMessage());
         }
+        Bitfield added = new Bitfield(has.pieceCount());
         lock.lock();
         try {
             for (int i = has.nextSetBit(0); i >= 0; i = has.nextSetBit(i + 1)) {
-                peerHas.set(i);
+                if (!peerHas.get(i)) {
+                    peerHas.set(i);
+                    added.set(i);
+                }
             }
         } finally {
             lock.unlock();
         }
-        swarm.picker().onBitfield(has);
+        swarm.picker().onBitfield(added);
         updateInterest();
     }
 
@@ -268,6 +272,7 @@ public final class PeerConnection {
             lock.unlock();
         }
         downloaded.add(block.length());
+        recentDownload.add(block.length());
         swarm.downloaded().add(block.length());
         lastBlockAtMillis = System.currentTimeMillis();
         snubbed = false;
@@ -305,7 +310,7 @@ public final class PeerConnection {
 
     /** Enough requests to cover {@link #PIPELINE_SECONDS} of the peer's current rate. */
     private int pipelineDepth() {
-        double blocks = downloaded.rate() * PIPELINE_SECONDS / PieceGeometry.BLOCK_SIZE;
+        double blocks = recentDownload.rate() * PIPELINE_SECONDS / PieceGeometry.BLOCK_SIZE;
         return (int) Math.max(MIN_PIPELINE, Math.min(MAX_PIPELINE, blocks));
     }
 
@@ -409,7 +414,15 @@ public final class PeerConnection {
         if (amChoking || !swarm.picker().has(piece)) {
             return; // BEP 3: requests while choked, or for pieces we lack, are not answered
         }
-        writer.upload(new Block(piece, begin, length));
+        if (!writer.upload(new Block(piece, begin, length))) {
+            // More requests than we queue: a choke tells the peer that every request it has
+            // out is dropped (BEP 3), and the unchoke right after lets it ask again. Dropping
+            // the request silently would leave the peer waiting for it forever.
+            LOG.log(System.Logger.Level.DEBUG, "{0}: more than {1} requests queued; choke and unchoke",
+                    this, PeerWriter.MAX_UPLOAD_QUEUE);
+            choke();
+            unchoke();
+        }
     }
 
     /** The choker lets this peer download from us. */

@@ -30,8 +30,12 @@ import pyto.wire.PeerMessage;
 final class PeerWriter {
 
     static final Duration KEEP_ALIVE = Duration.ofSeconds(90);
-    /** The most blocks a peer may have asked of us at once; libtorrent allows 500 too. */
-    static final int MAX_UPLOAD_QUEUE = 500;
+    /**
+     * The most blocks a peer may have asked of us at once. Clients that do not know our queue
+     * size (we send no BEP 10 {@code reqq}) may ask for thousands: Transmission asks for a
+     * whole small torrent at once. A queued request costs a few dozen bytes.
+     */
+    static final int MAX_UPLOAD_QUEUE = 2048;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();

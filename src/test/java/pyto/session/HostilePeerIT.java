@@ -85,8 +85,6 @@ class HostilePeerIT {
                         ByteBuffer.allocate(5 + bitfieldBytes + 4).putInt(1 + bitfieldBytes + 4).put((byte) 5).array()),
                 Arguments.of("a bitfield with its spare bits set",
                         bitfield(bitfieldBytes, (byte) 0xff)),
-                Arguments.of("a second bitfield",
-                        concat(bitfield(bitfieldBytes, (byte) 0), bitfield(bitfieldBytes, (byte) 0))),
                 Arguments.of("a piece message without data",
                         ByteBuffer.allocate(13).putInt(9).put((byte) 7).putInt(0).putInt(0).array()),
                 Arguments.of("a request beyond the end of a piece",
