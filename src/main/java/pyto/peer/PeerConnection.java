@@ -110,8 +110,13 @@ public final class PeerConnection {
             LOG.log(System.Logger.Level.INFO, "{0}: dropped: {1}", this, e.getMessage());
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "{0}: {1}", this, e.toString());
-        } catch (IllegalStateException e) {
-            LOG.log(System.Logger.Level.DEBUG, "{0}: torrent stopping", this); // scope closed under us
+        } catch (RuntimeException e) {
+            if (scope.isCancelled()) {
+                LOG.log(System.Logger.Level.DEBUG, "{0}: torrent stopping", this); // e.g. fork refused
+            } else {
+                // A bug of ours: it costs this peer, not the torrent.
+                LOG.log(System.Logger.Level.WARNING, "peer " + this + " dropped after an internal error: " + e, e);
+            }
         } finally {
             writer.close();
             socket.close();

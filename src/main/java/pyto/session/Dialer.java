@@ -49,6 +49,10 @@ final class Dialer {
                         directory.markSelf(address);
                         continue;
                     }
+                    if (swarm.isBanned(address)) {
+                        directory.forget(address); // it sent us corrupt data: never again
+                        continue;
+                    }
                     halfOpen.acquire();
                     scope.fork("dial " + address, () -> dial(scope, address));
                 }

@@ -135,6 +135,16 @@ final class PeerDirectory {
         }
     }
 
+    /** Drops an address for good (a banned peer); a tracker naming it again adds it afresh. */
+    void forget(InetSocketAddress address) {
+        lock.lock();
+        try {
+            known.remove(address);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The address turned out to be our own listening socket. */
     void markSelf(InetSocketAddress address) {
         lock.lock();

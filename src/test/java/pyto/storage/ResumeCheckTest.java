@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.BitSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -114,9 +116,20 @@ class ResumeCheckTest {
         TestTorrent t = threeFiles();
         writeFiles(t);
         Thread caller = Thread.currentThread();
+        AtomicBoolean interrupted = new AtomicBoolean();
         try (Storage storage = new Storage(t.metainfo, dir)) {
-            assertThatThrownBy(() -> storage.check((done, total) -> caller.interrupt()))
-                    .isInstanceOf(InterruptedException.class);
+            // Interrupt the caller once, then hold this worker until the check cancels it, so
+            // the work cannot finish before the caller has seen the interrupt.
+            assertThatThrownBy(() -> storage.check((done, total) -> {
+                if (interrupted.compareAndSet(false, true)) {
+                    caller.interrupt();
+                    try {
+                        Thread.sleep(Duration.ofSeconds(30));
+                    } catch (InterruptedException cancelled) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            })).isInstanceOf(InterruptedException.class);
             assertThat(Thread.interrupted()).isFalse();
 
             assertThat(storage.check(ProgressListener.NONE).complete()).isTrue();
