@@ -6,9 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import pyto.concurrent.Scope;
 import pyto.concurrent.Task;
@@ -38,24 +36,6 @@ public final class PeerConnection {
 
     private static final System.Logger LOG = System.getLogger(PeerConnection.class.getName());
 
-    /** Blocks in flight to one peer: a floor for new or slow peers, a ceiling for fast ones. */
-    static final int MIN_PIPELINE = 16;
-    /**
-     * Not more: a peer may silently drop requests beyond its queue (libtorrent and pyto take
-     * 500; without BEP 10's {@code reqq} we cannot know), and 250 blocks are 4 MiB in flight.
-     */
-    static final int MAX_PIPELINE = 250;
-    /**
-     * In endgame every block left is already asked of someone; a peer asks for copies only
-     * while it has fewer than this many requests of its own, so that idle peers help finish
-     * the last pieces without every peer fetching everything twice.
-     */
-    static final int ENDGAME_PIPELINE = 4;
-    /** A request unanswered this long, while the peer sends other blocks, was lost: ask again. */
-    static final long REQUEST_TIMEOUT_MILLIS = 60_000;
-    /** Keep this many seconds of the peer's rate in flight, so the link never idles between blocks. */
-    static final double PIPELINE_SECONDS = 2.0;
-
     private final PeerSocket socket;
     private final Handshake remote;
     private final Swarm swarm;
@@ -64,9 +44,8 @@ public final class PeerConnection {
     private final long connectedAtMillis = System.currentTimeMillis();
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Bitfield peerHas;                              // guarded by lock
-    /** Our outstanding requests to the peer and when each was sent, oldest first. Guarded by lock. */
-    private final Map<Block, Long> requested = new LinkedHashMap<>();
+    private final Bitfield peerHas;                                  // guarded by lock
+    private final RequestPipeline requests = new RequestPipeline();  // guarded by lock
 
     private volatile boolean amChoking = true;
     private volatile boolean amInterested;
@@ -74,13 +53,9 @@ public final class PeerConnection {
     private volatile boolean peerInterested;
     private volatile long lastBlockAtMillis = connectedAtMillis;
     private volatile boolean snubbed;
-    private volatile long unchokedAtMillis = -1;
 
     final RateMeter downloaded = new RateMeter();
-    /** The last few seconds only: the pipeline must follow a peer that speeds up at once. */
-    private final RateMeter recentDownload = new RateMeter(3, System::currentTimeMillis);
     final RateMeter uploaded = new RateMeter();
-    int trust; // guarded by the swarm's lock: good pieces up, bad pieces down
 
     PeerConnection(Handshakes.Opened opened, Swarm swarm, InetSocketAddress dialed) {
         this.socket = opened.socket();
@@ -272,12 +247,11 @@ public final class PeerConnection {
     private void onPiece(Block block, byte[] data) throws IOException {
         lock.lock();
         try {
-            requested.remove(block);
+            requests.arrived(block);
         } finally {
             lock.unlock();
         }
         downloaded.add(block.length());
-        recentDownload.add(block.length());
         swarm.downloaded().add(block.length());
         lastBlockAtMillis = System.currentTimeMillis();
         snubbed = false;
@@ -285,11 +259,7 @@ public final class PeerConnection {
         requestMore();
     }
 
-    /**
-     * Tops the pipeline up to its depth with blocks the picker chooses for this peer. Refills
-     * come in batches (an eighth of the depth), not one request per block received: fewer
-     * trips to the picker and fewer wake-ups and writes for the writer thread.
-     */
+    /** Tops the pipeline up with blocks the picker chooses for this peer (see {@link RequestPipeline}). */
     void requestMore() {
         if (peerChoking || !amInterested) {
             return;
@@ -297,14 +267,12 @@ public final class PeerConnection {
         List<Block> blocks;
         lock.lock();
         try {
-            int depth = swarm.picker().isEndgame() ? ENDGAME_PIPELINE : pipelineDepth();
-            int want = depth - requested.size();
-            if (want <= 0 || (want < depth / 8 && !requested.isEmpty())) {
+            int room = requests.room(swarm.picker().isEndgame());
+            if (room == 0) {
                 return;
             }
-            blocks = swarm.picker().pick(peerHas, want, requested.keySet());
-            long now = System.currentTimeMillis();
-            blocks.forEach(b -> requested.put(b, now));
+            blocks = swarm.picker().pick(peerHas, room, requests.blocks());
+            requests.sent(blocks, System.currentTimeMillis());
         } finally {
             lock.unlock();
         }
@@ -313,20 +281,13 @@ public final class PeerConnection {
         }
     }
 
-    /** Enough requests to cover {@link #PIPELINE_SECONDS} of the peer's current rate. */
-    private int pipelineDepth() {
-        double blocks = recentDownload.rate() * PIPELINE_SECONDS / PieceGeometry.BLOCK_SIZE;
-        return (int) Math.max(MIN_PIPELINE, Math.min(MAX_PIPELINE, blocks));
-    }
-
     /** Endgame: another peer delivered {@code block} first; withdraw our request for it. */
     void cancelRequest(Block block) {
         lock.lock();
         try {
-            if (requested.remove(block) == null) {
-                return;
+            if (requests.withdraw(block)) {
+                writer.send(new PeerMessage.Cancel(block.piece(), block.begin(), block.length()));
             }
-            writer.send(new PeerMessage.Cancel(block.piece(), block.begin(), block.length()));
         } finally {
             lock.unlock();
         }
@@ -337,8 +298,7 @@ public final class PeerConnection {
         List<Block> dropped;
         lock.lock();
         try {
-            dropped = new ArrayList<>(requested.keySet());
-            requested.clear();
+            dropped = requests.withdrawAll();
         } finally {
             lock.unlock();
         }
@@ -348,24 +308,16 @@ public final class PeerConnection {
     /**
      * Called now and then by the torrent. A peer that has owed us blocks for {@code snubMillis}
      * without sending any is snubbed: its requests go to other peers, and the choker stops
-     * counting on it. A peer that sends, but has left one request unanswered for
-     * {@link #REQUEST_TIMEOUT_MILLIS}, lost it (or dropped it from a full queue): those
-     * requests are cancelled and the blocks picked again.
+     * counting on it. A peer that sends, but has left requests unanswered for a minute, lost
+     * them: they are cancelled and the blocks picked again.
      */
     void checkRequests(long nowMillis, long snubMillis) {
         boolean owes;
-        List<Block> expired = new ArrayList<>();
+        List<Block> expired;
         lock.lock();
         try {
-            owes = !requested.isEmpty();
-            for (var it = requested.entrySet().iterator(); it.hasNext(); ) {
-                var request = it.next();
-                if (nowMillis - request.getValue() < REQUEST_TIMEOUT_MILLIS) {
-                    break; // oldest first: the rest are younger
-                }
-                expired.add(request.getKey());
-                it.remove();
-            }
+            owes = !requests.isEmpty();
+            expired = requests.withdrawExpired(nowMillis);
         } finally {
             lock.unlock();
         }
@@ -391,7 +343,7 @@ public final class PeerConnection {
     List<Block> outstandingRequests() {
         lock.lock();
         try {
-            return new ArrayList<>(requested.keySet());
+            return new ArrayList<>(requests.blocks());
         } finally {
             lock.unlock();
         }
@@ -434,7 +386,6 @@ public final class PeerConnection {
     public void unchoke() {
         if (amChoking) {
             amChoking = false;
-            unchokedAtMillis = System.currentTimeMillis();
             writer.send(new PeerMessage.Unchoke());
         }
     }
@@ -443,7 +394,6 @@ public final class PeerConnection {
     public void choke() {
         if (!amChoking) {
             amChoking = true;
-            unchokedAtMillis = -1;
             writer.choke(new PeerMessage.Choke());
         }
     }
@@ -464,63 +414,26 @@ public final class PeerConnection {
 
     // ---- what the choker and the status display read ---------------------------------------
 
+    /** A consistent-enough snapshot for the choker and for peer lists (flags read one by one). */
+    public PeerStatus status() {
+        int pieces;
+        lock.lock();
+        try {
+            pieces = peerHas.cardinality();
+        } finally {
+            lock.unlock();
+        }
+        return new PeerStatus(address(), peerId(), isOutgoing(), amChoking, amInterested, peerChoking,
+                peerInterested, snubbed, downloaded.rate(), uploaded.rate(), downloaded.total(), uploaded.total(),
+                (double) pieces / peerHas.pieceCount(), connectedAtMillis);
+    }
+
     public boolean isChokingPeer() {
         return amChoking;
     }
 
-    public boolean isInterestedInPeer() {
-        return amInterested;
-    }
-
-    public boolean isPeerChoking() {
-        return peerChoking;
-    }
-
     public boolean isPeerInterested() {
         return peerInterested;
-    }
-
-    /** When our current unchoke of this peer began, or -1 while we choke it. */
-    public long unchokedAtMillis() {
-        return unchokedAtMillis;
-    }
-
-    public boolean isSnubbed() {
-        return snubbed;
-    }
-
-    /** Payload bytes received from this peer on this connection. */
-    public long downloadedBytes() {
-        return downloaded.total();
-    }
-
-    /** Payload bytes sent to this peer on this connection. */
-    public long uploadedBytes() {
-        return uploaded.total();
-    }
-
-    /** How many pieces the peer has. */
-    public int piecesHad() {
-        lock.lock();
-        try {
-            return peerHas.cardinality();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Bytes per second we receive from this peer (20 s window). */
-    public double downloadRate() {
-        return downloaded.rate();
-    }
-
-    /** Bytes per second we send to this peer (20 s window). */
-    public double uploadRate() {
-        return uploaded.rate();
-    }
-
-    public long connectedAtMillis() {
-        return connectedAtMillis;
     }
 
     public PeerId peerId() {

@@ -5,12 +5,8 @@ import java.net.InetSocketAddress;
 import java.nio.channels.ClosedByInterruptException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import pyto.concurrent.Scope;
@@ -27,24 +23,17 @@ import pyto.wire.PeerId;
 /**
  * The peers of one torrent and what they share (BEP 3): the piece picker, the storage, the
  * totals. It admits new connections, passes each block that arrives to disk and checks each
- * finished piece, tells every peer about a piece we verified, and keeps score of who sent
- * bad data.
+ * finished piece, tells every peer about a piece we verified, and bans, with
+ * {@link Reputation}, whoever keeps sending bad data.
  *
  * <p>Called from every peer's threads at once. Its own {@link ReentrantLock} guards the list
- * of connections and the record of which peers sent blocks of each unfinished piece; it is
- * never held across disk or socket I/O (queuing a message for a peer's writer is not I/O).
+ * of connections; it is never held across disk or socket I/O (queuing a message for a peer's
+ * writer is not I/O).
  * Lock order, where two are taken: swarm, then connection, then picker or writer.
  */
 public final class Swarm {
 
     private static final System.Logger LOG = System.getLogger(Swarm.class.getName());
-
-    /** Trust gained for a good piece, and its ceiling. */
-    private static final int TRUST_PER_GOOD_PIECE = 1;
-    private static final int MAX_TRUST = 20;
-    /** Trust lost for each bad piece a peer sent blocks of; at {@link #BAN_AT} it is banned (3 bad pieces from a stranger). */
-    private static final int TRUST_PER_BAD_PIECE = 2;
-    private static final int BAN_AT = -6;
 
     private final InfoHash infoHash;
     private final Handshake ourHandshake;
@@ -58,8 +47,7 @@ public final class Swarm {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final List<PeerConnection> peers = new ArrayList<>();
-    private final Map<Integer, Set<PeerConnection>> sources = new HashMap<>();
-    private final BanList bans = new BanList();
+    private final Reputation reputation = new Reputation();
     private final PieceHashing hashing;
     private final List<TokenBucket> downloadLimits;
     private final List<TokenBucket> uploadLimits;
@@ -123,7 +111,7 @@ public final class Swarm {
         PeerConnection replaced = null;
         lock.lock();
         try {
-            if (bans.isBanned(peer.address(), peer.peerId())) {
+            if (reputation.isBanned(peer.address(), peer.peerId())) {
                 return "banned for sending corrupt data";
             }
             for (PeerConnection p : peers) {
@@ -171,10 +159,10 @@ public final class Swarm {
         lock.lock();
         try {
             removed = peers.remove(peer);
-            sources.values().forEach(s -> s.remove(peer));
         } finally {
             lock.unlock();
         }
+        reputation.forget(peer);
         if (removed) {
             picker.onPeerGone(peer.peerHas());
             picker.onRequestsCancelled(peer.outstandingRequests());
@@ -197,7 +185,7 @@ public final class Swarm {
     }
 
     public boolean isBanned(InetSocketAddress address) {
-        return bans.isBanned(address, null);
+        return reputation.isBanned(address, null);
     }
 
     public boolean isFull() {
@@ -227,12 +215,7 @@ public final class Swarm {
             throw diskError(e);
         }
         hashing.written(block, data);
-        lock.lock();
-        try {
-            sources.computeIfAbsent(block.piece(), p -> new HashSet<>()).add(from);
-        } finally {
-            lock.unlock();
-        }
+        reputation.sent(block.piece(), from);
         if (picker.isEndgame()) {
             for (PeerConnection p : peers()) {
                 if (p != from) {
@@ -254,47 +237,20 @@ public final class Swarm {
             picker.onPieceFailed(piece); // fetch it again, if the torrent goes on
             throw diskError(e);
         }
-        Set<PeerConnection> senders;
-        lock.lock();
-        try {
-            senders = sources.remove(piece);
-        } finally {
-            lock.unlock();
-        }
-        if (senders == null) {
-            senders = Set.of();
-        }
         if (good) {
             picker.onPieceVerified(piece);
-            judge(senders, TRUST_PER_GOOD_PIECE);
+            reputation.good(piece);
             announce(piece);
             events.pieceVerified(piece);
         } else {
             hashFailures.incrementAndGet();
             picker.onPieceFailed(piece);
-            LOG.log(System.Logger.Level.INFO, "piece {0} failed its hash check; sent by {1}", piece, senders);
-            judge(senders, -TRUST_PER_BAD_PIECE);
-        }
-    }
-
-    /** Adjusts the trust of the peers that sent a piece; bans and drops those with none left. */
-    private void judge(Set<PeerConnection> senders, int change) {
-        List<PeerConnection> banned = new ArrayList<>();
-        lock.lock();
-        try {
-            for (PeerConnection p : senders) {
-                p.trust = Math.min(MAX_TRUST, p.trust + change);
-                if (p.trust <= BAN_AT) {
-                    bans.ban(p.address(), p.peerId());
-                    banned.add(p);
-                }
+            LOG.log(System.Logger.Level.INFO, "piece {0} failed its hash check; sent by {1}", piece,
+                    reputation.senders(piece));
+            for (PeerConnection liar : reputation.bad(piece)) {
+                LOG.log(System.Logger.Level.WARNING, "banned peer {0}: it sent corrupt data again and again", liar);
+                liar.close();
             }
-        } finally {
-            lock.unlock();
-        }
-        for (PeerConnection p : banned) {
-            LOG.log(System.Logger.Level.WARNING, "banned peer {0}: it sent corrupt data again and again", p);
-            p.close();
         }
     }
 

@@ -6,11 +6,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -21,6 +21,7 @@ import pyto.metainfo.Metainfo;
 import pyto.peer.Handshakes;
 import pyto.peer.PeerConnection;
 import pyto.peer.PeerSocket;
+import pyto.peer.PeerStatus;
 import pyto.peer.Swarm;
 import pyto.peer.SwarmEvents;
 import pyto.piece.PieceGeometry;
@@ -263,9 +264,9 @@ public final class Torrent implements SwarmEvents {
         boolean seeding = picker.isComplete();
         List<Choker.Candidate<PeerConnection>> candidates = new ArrayList<>();
         for (PeerConnection p : swarm.peers()) {
-            candidates.add(new Choker.Candidate<>(p, p.isPeerInterested(), p.isSnubbed(),
-                    seeding ? p.uploadRate() : p.downloadRate(), p.downloadedBytes(), p.uploadedBytes(),
-                    p.connectedAtMillis()));
+            PeerStatus s = p.status();
+            candidates.add(new Choker.Candidate<>(p, s.peerInterested(), s.snubbed(),
+                    seeding ? s.uploadRate() : s.downloadRate(), s.downloaded(), s.uploaded(), s.connectedAtMillis()));
         }
         Set<PeerConnection> unchoke = choker.round(candidates, seeding);
         for (PeerConnection p : swarm.peers()) {
@@ -389,16 +390,19 @@ public final class Torrent implements SwarmEvents {
      * finished, not just the last piece in.
      */
     public boolean awaitCompletion(Duration timeout) throws InterruptedException {
+        return awaitState(EnumSet.of(State.SEEDING, State.FAILED, State.STOPPED, State.PAUSED), timeout)
+                == State.SEEDING;
+    }
+
+    /** Waits until the torrent is in one of {@code states}, or {@code timeout} passes; returns the state then. */
+    public State awaitState(Set<State> states, Duration timeout) throws InterruptedException {
         long nanos = timeout.toNanos();
         lock.lock();
         try {
-            while (state != State.SEEDING && state != State.FAILED && state != State.STOPPED && state != State.PAUSED) {
-                if (nanos <= 0) {
-                    return false;
-                }
+            while (!states.contains(state) && nanos > 0) {
                 nanos = changed.awaitNanos(nanos);
             }
-            return completed.get();
+            return state;
         } finally {
             lock.unlock();
         }
@@ -437,13 +441,7 @@ public final class Torrent implements SwarmEvents {
 
     /** The connected peers, for a peer list. */
     public List<PeerStatus> peers() {
-        List<PeerStatus> all = new ArrayList<>();
-        for (PeerConnection p : swarm.peers()) {
-            all.add(new PeerStatus(p.address(), p.peerId(), p.isOutgoing(), p.isChokingPeer(), p.isInterestedInPeer(),
-                    p.isPeerChoking(), p.isPeerInterested(), p.isSnubbed(), p.downloadRate(), p.uploadRate(),
-                    p.downloadedBytes(), p.uploadedBytes(), (double) p.piecesHad() / metainfo.pieceCount()));
-        }
-        return all;
+        return swarm.peers().stream().map(PeerConnection::status).toList();
     }
 
     /** What the announcers tell the trackers about us; they set the event themselves. */
@@ -455,23 +453,6 @@ public final class Torrent implements SwarmEvents {
 
     Swarm swarm() {
         return swarm;
-    }
-
-    /** For tests: wait a little for a condition on the state. */
-    boolean awaitState(State wanted, long timeoutMillis) throws InterruptedException {
-        long nanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        lock.lock();
-        try {
-            while (state != wanted) {
-                if (nanos <= 0) {
-                    return false;
-                }
-                nanos = changed.awaitNanos(nanos);
-            }
-            return true;
-        } finally {
-            lock.unlock();
-        }
     }
 
     @Override

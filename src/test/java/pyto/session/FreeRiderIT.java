@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import pyto.peer.PeerStatus;
 import pyto.wire.PeerId;
 
 /**

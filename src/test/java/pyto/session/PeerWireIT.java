@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pyto.piece.Bitfield;
@@ -31,7 +32,7 @@ class PeerWireIT {
         TestSwarm swarm = TestSwarm.create(dir, PIECE, false, 300_000);
         try (swarm) {
             Torrent seed = swarm.seeder();
-            assertThat(seed.awaitState(Torrent.State.SEEDING, 10_000)).isTrue();
+            assertThat(seed.awaitState(Set.of(Torrent.State.SEEDING), Duration.ofSeconds(10))).isEqualTo(Torrent.State.SEEDING);
             try (RawPeer peer = RawPeer.dial(swarm.seederAddress(), swarm.metainfo, PeerId.generate())) {
                 assertThat(peer.read(WAIT)).as("first message").isEqualTo(
                         new PeerMessage.Bitfield(Bitfield.full(swarm.metainfo.pieceCount()).toBytes()));

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,7 +51,7 @@ class ResumeIT {
 
             Torrent run2 = swarm.leecher("leecher");
             // No peers until the check is done, so what it found is not mixed with new pieces.
-            assertThat(run2.awaitState(Torrent.State.DOWNLOADING, 10_000)).as("checked, then downloading").isTrue();
+            assertThat(run2.awaitState(Set.of(Torrent.State.DOWNLOADING), Duration.ofSeconds(10))).as("checked, then downloading").isEqualTo(Torrent.State.DOWNLOADING);
             assertThat(run2.swarm().picker().have().cardinality()).as("pieces the resume check found")
                     .isEqualTo(verifiedAtStop);
             assertThat(run2.status().completedBytes()).isEqualTo(verifiedBytesAtStop);
@@ -85,7 +86,7 @@ class ResumeIT {
             swarm.sessions.get(1).close();
 
             Torrent run2 = swarm.leecher("leecher");
-            assertThat(run2.awaitState(Torrent.State.DOWNLOADING, 10_000)).as("checked, then downloading").isTrue();
+            assertThat(run2.awaitState(Set.of(Torrent.State.DOWNLOADING), Duration.ofSeconds(10))).as("checked, then downloading").isEqualTo(Torrent.State.DOWNLOADING);
             // A piece whose last block was written but not yet hashed when the stop came is found now.
             assertThat(run2.swarm().picker().have().cardinality()).as("pieces the resume check found")
                     .isBetween(verifiedAtStop, verifiedAtStop + 2);

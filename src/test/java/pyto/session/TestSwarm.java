@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Random;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -105,7 +106,7 @@ final class TestSwarm implements AutoCloseable {
      */
     Torrent seeder() throws IOException, InterruptedException {
         Torrent seeder = session().add(metainfo, root.resolve("seed"));
-        assertThat(seeder.awaitState(Torrent.State.SEEDING, 10_000)).as("seeder checked its data").isTrue();
+        assertThat(seeder.awaitState(Set.of(Torrent.State.SEEDING), Duration.ofSeconds(10))).as("seeder checked its data").isEqualTo(Torrent.State.SEEDING);
         return seeder;
     }
 
