@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
@@ -61,7 +60,7 @@ public final class Torrent implements SwarmEvents {
     private final PiecePicker picker;
     private final Swarm swarm;
     private final PeerDirectory directory = new PeerDirectory(System::currentTimeMillis);
-    private final Choker choker;
+    private final UploadSlots uploadSlots;
     private final int announceKey;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -85,8 +84,8 @@ public final class Torrent implements SwarmEvents {
         this.swarm = new Swarm(metainfo.infoHash(), session.peerId(), picker, storage, this,
                 session.config().trace(), session.config().maxPeersPerTorrent(),
                 List.of(downloadLimit, session.downloadLimit()), List.of(uploadLimit, session.uploadLimit()));
-        this.choker = new Choker(System::currentTimeMillis, new Random(), session.config().uploadSlots(),
-                session.config().chokeRound().toMillis());
+        this.uploadSlots = new UploadSlots(new Choker(System::currentTimeMillis, new Random(), session.config().uploadSlots(),
+                session.config().chokeRound().toMillis()), swarm);
         this.announceKey = new Random().nextInt();
         this.dialer = new Dialer(session, swarm, directory);
     }
@@ -261,21 +260,7 @@ public final class Torrent implements SwarmEvents {
     /** One choking round (every 10 s by default, on the torrent's choker thread). */
     private void rechoke() {
         swarm.checkRequests(System.currentTimeMillis(), SNUB_MILLIS);
-        boolean seeding = picker.isComplete();
-        List<Choker.Candidate<PeerConnection>> candidates = new ArrayList<>();
-        for (PeerConnection p : swarm.peers()) {
-            PeerStatus s = p.status();
-            candidates.add(new Choker.Candidate<>(p, s.peerInterested(), s.snubbed(),
-                    seeding ? s.uploadRate() : s.downloadRate(), s.downloaded(), s.uploaded(), s.connectedAtMillis()));
-        }
-        Set<PeerConnection> unchoke = choker.round(candidates, seeding);
-        for (PeerConnection p : swarm.peers()) {
-            if (unchoke.contains(p)) {
-                p.unchoke();
-            } else {
-                p.choke();
-            }
-        }
+        uploadSlots.round(picker.isComplete());
         if (swarm.peers().size() < FEW_PEERS && !picker.isComplete()) {
             AnnounceGroup group = trackerGroup();
             if (group != null) {
@@ -351,13 +336,7 @@ public final class Torrent implements SwarmEvents {
 
     @Override
     public void interestChanged(PeerConnection peer) {
-        // A newcomer need not wait up to 10 s for the next round when a slot is free.
-        if (peer.isPeerInterested() && peer.isChokingPeer()) {
-            long unchoked = swarm.peers().stream().filter(p -> !p.isChokingPeer()).count();
-            if (choker.hasFreeSlot((int) unchoked)) {
-                peer.unchoke();
-            }
-        }
+        uploadSlots.interestChanged(peer);
     }
 
     @Override
