@@ -11,14 +11,40 @@ IL_SERVE_SECS=${IL_SERVE_SECS:-600}
 
 # ---- pyto's embedded tracker ----------------------------------------------------------------
 
-# il_tracker_start PORT LOG: a fresh pyto tracker (so no peer of an earlier pair is listed);
-# waits until its scrape answers. A short interval makes every client re-announce often.
+# il_tracker_start PORT LOG: a fresh pyto tracker (so no peer of an earlier pair is listed),
+# HTTP and UDP on PORT; waits until its scrape answers over both. The tracker forgets a peer
+# silent for two intervals, and pyto announces at most every 10 s (libtorrent every 5 min):
+# with 10 s a pyto peer stays listed, and any other for 20 s after its first announce, which
+# is all a check needs. (With --interval 2 a seeder vanished 4 s after each announce, and a
+# leecher that asked then got no peer.)
 il_tracker_start() {
-  il_spawn "$IL_SERVE_SECS" "$2" "${PYTO[@]}" tracker --port "$1" --interval 2
-  il_wait_until 20 il_tracker_up "http://127.0.0.1:$1/announce"
+  il_spawn "$IL_SERVE_SECS" "$2" "${PYTO[@]}" tracker --port "$1" --udp-port "$1" --interval 10
+  il_wait_until 20 il_tracker_up "http://127.0.0.1:$1/announce" &&
+    il_wait_until 5 il_tracker_up "udp://127.0.0.1:$1/announce"
 }
 
-il_tracker_up() { [ "$(il_seeders "$1" 0000000000000000000000000000000000000000)" -ge 0 ]; }
+il_tracker_up() { [ "$(il_seeders "$1" 0000000000000000000000000000000000000000)" -ge 0 ]; } # URL
+
+# ---- opentracker ----------------------------------------------------------------------------
+
+# il_opentracker_start PORT DIR LOG HASH...: a fresh opentracker on 127.0.0.1:PORT, HTTP and
+# UDP (BEP 15), that tracks the given info hashes only; waits until its scrape answers.
+# Debian builds it with a whitelist ("Requested download is not authorized" for any other
+# hash). Started as root it chroots into DIR and drops to nobody, so DIR and the list must be
+# readable by everyone, and -w names the list inside DIR: relative, as it also chdirs into DIR
+# when unprivileged. It answers compact peer lists only and asks for announces every ~30 min:
+# a seeder must have announced before its leecher starts.
+il_opentracker_start() {
+  local port=$1 dir=$2 log=$3
+  shift 3
+  mkdir -p "$dir"
+  chmod 755 "$dir"
+  printf '%s\n' "$@" >"$dir/wl.txt"
+  chmod 644 "$dir/wl.txt"
+  il_spawn "$IL_SERVE_SECS" "$log" opentracker -i 127.0.0.1 -p "$port" -P "$port" -d "$dir" -w wl.txt
+  il_wait_until 20 il_tracker_up "http://127.0.0.1:$port/announce" &&
+    il_wait_until 5 il_tracker_up "udp://127.0.0.1:$port/announce"
+}
 
 # ---- pyto -----------------------------------------------------------------------------------
 

@@ -142,6 +142,10 @@ def run_download(args):
         if any(isinstance(a, lt.torrent_removed_alert) for a in ses.pop_alerts()):
             break
         time.sleep(0.05)
+    # Removal sends "stopped" to the trackers. Closing the session at once can close the UDP
+    # socket before a UDP tracker's answer arrives, and libtorrent then waits out
+    # stop_tracker_timeout (2 s) for an answer it can no longer receive: give it a moment.
+    time.sleep(0.1)
     return 0
 
 

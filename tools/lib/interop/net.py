@@ -4,14 +4,18 @@
   net.py free-ports N
       prints N distinct TCP ports that are free on 127.0.0.1 right now, one a line.
   net.py seeders ANNOUNCE_URL INFO_HASH_HEX
-      asks the tracker's scrape (BEP 48) how many seeders it knows for the torrent; prints the
-      number, or -1 when the tracker cannot be reached or does not answer sensibly.
+      asks the tracker's scrape how many seeders it knows for the torrent: over HTTP (BEP 48)
+      for http:// URLs, over UDP (BEP 15) for udp:// ones. Prints the number (0 when the
+      tracker answers but does not list the torrent), or -1 when it cannot be reached or does
+      not answer sensibly.
   net.py aria2 RPC_PORT
       prints "COMPLETED TOTAL STATUS" of the only download of an aria2c started with --enable-rpc.
 """
 
 import json
+import os
 import socket
+import struct
 import sys
 import urllib.parse
 import urllib.request
@@ -57,15 +61,55 @@ def bdecode(data, i=0):
 
 
 def seeders(announce_url, info_hash_hex):
-    scrape = announce_url.replace("/announce", "/scrape")
     info_hash = bytes.fromhex(info_hash_hex)
-    url = scrape + ("&" if "?" in scrape else "?") + "info_hash=" + urllib.parse.quote(info_hash, safe="")
     try:
-        with urllib.request.urlopen(url, timeout=2) as r:
-            reply, _ = bdecode(r.read())
-        return reply[b"files"][info_hash][b"complete"]
-    except Exception:  # not up yet, or no such torrent yet: the caller polls again
+        if announce_url.startswith("udp://"):
+            return udp_seeders(announce_url, info_hash)
+        return http_seeders(announce_url, info_hash)
+    except Exception:  # not up yet, or a reply we cannot read: the caller polls again
         return -1
+
+
+def http_seeders(announce_url, info_hash):
+    scrape = announce_url.replace("/announce", "/scrape")
+    url = scrape + ("&" if "?" in scrape else "?") + "info_hash=" + urllib.parse.quote(info_hash, safe="")
+    with urllib.request.urlopen(url, timeout=2) as r:
+        reply, _ = bdecode(r.read())
+    files = reply[b"files"]
+    return files[info_hash][b"complete"] if info_hash in files else 0
+
+
+UDP_PROTOCOL_ID = 0x41727101980  # the magic connection id of a BEP 15 connect request
+
+
+def udp_exchange(sock, packet, action, tid):
+    """Sends one request and returns the payload after the action and transaction id."""
+    sock.send(packet)
+    while True:
+        reply = sock.recv(2048)  # socket.timeout ends the wait
+        if len(reply) >= 8:
+            got_action, got_tid = struct.unpack_from(">II", reply)
+            if got_tid == tid:
+                if got_action != action:  # 3: an error message follows
+                    raise OSError(f"tracker answered action {got_action}: {reply[8:]!r}")
+                return reply[8:]
+
+
+def udp_seeders(announce_url, info_hash):
+    u = urllib.parse.urlsplit(announce_url)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.settimeout(2)
+        sock.connect((u.hostname, u.port))
+        # connect: <protocol id 8><action 0 4><transaction id 4> -> <action><tid><connection id 8>
+        tid = struct.unpack(">I", os.urandom(4))[0]
+        body = udp_exchange(sock, struct.pack(">QII", UDP_PROTOCOL_ID, 0, tid), 0, tid)
+        (connection_id,) = struct.unpack_from(">Q", body)
+        # scrape: <connection id 8><action 2 4><tid 4><info hash 20>
+        #      -> <action><tid> then per hash <seeders 4><completed 4><leechers 4>
+        tid = struct.unpack(">I", os.urandom(4))[0]
+        body = udp_exchange(sock, struct.pack(">QII", connection_id, 2, tid) + info_hash, 2, tid)
+        (complete,) = struct.unpack_from(">I", body)
+        return complete
 
 
 def aria2(rpc_port):
