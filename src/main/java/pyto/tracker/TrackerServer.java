@@ -109,9 +109,21 @@ public final class TrackerServer implements AutoCloseable {
         this.udp = udp;
     }
 
+    /**
+     * How long a silent peer is kept: two intervals, but never less than ten minutes. Clients
+     * do not announce as often as a short interval asks (pyto waits at least 10 s between
+     * announces, libtorrent at least 5 minutes), and a live seeder that vanished from the list
+     * between its announces would be found by nobody.
+     */
+    static Duration peerExpiry(Duration interval) {
+        Duration twice = interval.multipliedBy(2);
+        Duration floor = Duration.ofMinutes(10);
+        return twice.compareTo(floor) < 0 ? floor : twice;
+    }
+
     /** Binds {@code bind} (port 0 picks a free port) for HTTP, and for UDP as configured, and starts serving. */
     public static TrackerServer start(InetSocketAddress bind, Config config) throws IOException {
-        SwarmRegistry registry = new SwarmRegistry(config.clock(), config.interval().multipliedBy(2), config.maxPeers());
+        SwarmRegistry registry = new SwarmRegistry(config.clock(), peerExpiry(config.interval()), config.maxPeers());
         UdpEndpoints udpEndpoints = new UdpEndpoints(registry, new ConnectionIds(config.clock()), config.interval());
         for (int attempt = 1;; attempt++) {
             ServerSocket listener = new ServerSocket();

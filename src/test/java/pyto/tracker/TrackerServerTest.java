@@ -86,6 +86,13 @@ class TrackerServerTest {
     }
 
     @Test
+    void silentPeersAreKeptTwoIntervalsButAtLeastTenMinutes() {
+        assertThat(TrackerServer.peerExpiry(Duration.ofMinutes(30))).isEqualTo(Duration.ofHours(1));
+        assertThat(TrackerServer.peerExpiry(Duration.ofSeconds(2))).as("clients announce less often than that")
+                .isEqualTo(Duration.ofMinutes(10));
+    }
+
+    @Test
     void announceAnswersCompactlyWithOthersOnly() throws IOException {
         Reply first = send(announce(1, "&event=started"));
         assertThat(first.status()).isEqualTo(200);
