@@ -16,8 +16,11 @@ import pyto.wire.PeerId;
 /**
  * Tit for tat, seen in a swarm: one slow seeder, ten leechers that upload (slowly: upload is
  * what is scarce), and a free-rider that never uploads. Leechers keep their regular upload
- * slots for the peers that give them most, so the contributors finish first and the
- * free-rider gets less from the leechers than they do: only optimistic unchokes feed it.
+ * slots for the peers that give them most, so the free-rider finishes after the contributors
+ * and gets less from the leechers than they do: only optimistic unchokes feed it.
+ *
+ * <p>Measured against the contributors' average: in a swarm this small some contributor is
+ * often left out of every pairing and fares as badly as the free-rider, by chance.
  */
 class FreeRiderIT {
 
@@ -25,7 +28,7 @@ class FreeRiderIT {
     /** Quick rounds so that the test takes seconds, not minutes; the rules are the same. */
     private static final Duration ROUND = Duration.ofMillis(500);
     /**
-     * Enough contributors that each has more interested peers than upload slots (2 here):
+     * Enough contributors that each has more interested peers than upload slots (3 here):
      * with fewer, everyone, free-rider included, would get a regular slot.
      */
     private static final int CONTRIBUTORS = 10;
@@ -34,7 +37,7 @@ class FreeRiderIT {
     Path dir;
 
     @Test
-    void contributorsFinishFirstAndTheFreeRiderGetsLeastFromLeechers() throws Exception {
+    void theFreeRiderFinishesAfterTheContributorsAndGetsLessFromTheLeechers() throws Exception {
         TestSwarm swarm = TestSwarm.create(dir, 16 * 1024, true, 3 * MIB);
         try (swarm) {
             Session seederSession = swarm.session(c -> c.withChoking(4, ROUND));
@@ -59,15 +62,16 @@ class FreeRiderIT {
             while (finishedAt.size() < all.size()) {
                 assertThat(System.nanoTime() - start).as("everyone finishes in time").isLessThan(Duration.ofSeconds(120).toNanos());
                 for (Torrent t : all) {
-                    // What each peer sent while it was itself a leecher: once a contributor has
-                    // everything it seeds to all alike, and that is not tit for tat.
+                    // What each peer sent until the first contributor completed: until then every
+                    // peer is a leecher trading by tit for tat; a contributor that has everything
+                    // seeds to all alike.
                     Map<PeerId, Long> fromPeers = received.computeIfAbsent(t, k -> new HashMap<>());
                     Map<PeerId, Long> seen = lastSeen.computeIfAbsent(t, k -> new HashMap<>());
                     for (PeerStatus p : t.peers()) {
                         long before = seen.getOrDefault(p.peerId(), 0L);
                         long added = p.downloaded() >= before ? p.downloaded() - before : p.downloaded(); // a new connection counts from 0
                         seen.put(p.peerId(), p.downloaded());
-                        if (p.progress() < 1.0) {
+                        if (finishedAt.isEmpty()) { // until the first one completes, every peer is a leecher
                             fromPeers.merge(p.peerId(), added, Long::sum);
                         }
                     }
