@@ -29,8 +29,8 @@ final class UploadSlots {
         List<Choker.Candidate<PeerConnection>> candidates = new ArrayList<>();
         for (PeerConnection p : peers) {
             PeerStatus s = p.status();
-            candidates.add(new Choker.Candidate<>(p, s.peerInterested(), s.snubbed(),
-                    seeding ? s.uploadRate() : s.downloadRate(), s.downloaded(), s.uploaded(), s.connectedAtMillis()));
+            candidates.add(new Choker.Candidate<>(p, s.peerInterested(), s.snubbed(), s.interested() && !s.peerChoking(),
+                    s.downloaded(), s.uploaded(), s.connectedAtMillis()));
         }
         Set<PeerConnection> unchoke = choker.round(candidates, seeding);
         for (PeerConnection p : peers) {
