@@ -276,9 +276,7 @@ public final class PeerConnection {
         } finally {
             lock.unlock();
         }
-        for (Block b : blocks) {
-            writer.send(new PeerMessage.Request(b.piece(), b.begin(), b.length()));
-        }
+        writer.sendAll(blocks.stream().map(b -> new PeerMessage.Request(b.piece(), b.begin(), b.length())).toList());
     }
 
     /** Endgame: another peer delivered {@code block} first; withdraw our request for it. */
@@ -333,7 +331,7 @@ public final class PeerConnection {
         if (!expired.isEmpty()) {
             LOG.log(System.Logger.Level.DEBUG, "{0}: {1} requests unanswered for a minute, asking again",
                     this, expired.size());
-            expired.forEach(b -> writer.send(new PeerMessage.Cancel(b.piece(), b.begin(), b.length())));
+            writer.sendAll(expired.stream().map(b -> new PeerMessage.Cancel(b.piece(), b.begin(), b.length())).toList());
             swarm.picker().onRequestsCancelled(expired);
             requestMore();
         }

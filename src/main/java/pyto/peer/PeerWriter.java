@@ -64,10 +64,21 @@ final class PeerWriter {
 
     /** Queues a message; it goes out before any block still waiting. */
     void send(PeerMessage message) {
+        sendAll(List.of(message));
+    }
+
+    /**
+     * Queues several messages at once, e.g. a batch of requests: the writer wakes once for
+     * all of them and sends them in one write, instead of racing the caller message by message.
+     */
+    void sendAll(List<? extends PeerMessage> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
         lock.lock();
         try {
             if (!closed) {
-                messages.add(message);
+                messages.addAll(batch);
                 work.signal();
             }
         } finally {
