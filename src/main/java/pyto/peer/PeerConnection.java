@@ -4,7 +4,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
@@ -79,8 +78,6 @@ public final class PeerConnection {
             readLoop();
         } catch (EOFException | SocketException e) {
             LOG.log(System.Logger.Level.DEBUG, "{0}: connection closed ({1})", this, e.getMessage());
-        } catch (SocketTimeoutException e) {
-            LOG.log(System.Logger.Level.DEBUG, "{0}: silent for {1}, dropped", this, PeerSocket.IDLE_TIMEOUT);
         } catch (ProtocolException e) {
             LOG.log(System.Logger.Level.INFO, "{0}: dropped: {1}", this, e.getMessage());
         } catch (IOException e) {
@@ -335,6 +332,21 @@ public final class PeerConnection {
             swarm.picker().onRequestsCancelled(expired);
             requestMore();
         }
+    }
+
+    /**
+     * Called now and then by the torrent: a peer that has sent nothing at all, not even a
+     * keep-alive, for longer than the silence limit is gone and is dropped; when we have
+     * been quiet for a while, a keep-alive tells the peer that we are still here.
+     */
+    void checkAlive(long nowMillis, PeerTimeouts timeouts) {
+        long silentMillis = nowMillis - socket.lastReadMillis();
+        if (silentMillis > timeouts.silence().toMillis()) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: silent for {1} s, dropped", this, silentMillis / 1000);
+            close();
+            return;
+        }
+        writer.keepAliveIfQuiet(nowMillis, timeouts.keepAlive().toMillis());
     }
 
     /** Whatever we still hold of this peer's state when it goes: for the picker's books. */

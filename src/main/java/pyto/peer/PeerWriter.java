@@ -2,7 +2,6 @@ package pyto.peer;
 
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,11 +24,12 @@ import pyto.wire.PeerMessage;
  * Upload limits are applied here, to blocks only (see {@link #run}).
  * Messages go out before blocks, so our requests are never stuck behind uploads. The stream
  * is flushed whenever the queue runs dry, which batches many small messages into one write.
- * A keep-alive goes out after {@link #KEEP_ALIVE} of silence.
+ * The torrent's periodic task queues a keep-alive when we have been quiet too long
+ * ({@link #keepAliveIfQuiet}); the writer itself never waits with a timeout unless an upload
+ * limit makes it.
  */
 final class PeerWriter {
 
-    static final Duration KEEP_ALIVE = Duration.ofSeconds(90);
     /**
      * The most blocks a peer may have asked of us at once. Clients that do not know our queue
      * size (we send no BEP 10 {@code reqq}) may ask for thousands: Transmission asks for a
@@ -42,6 +42,7 @@ final class PeerWriter {
     private final ArrayDeque<PeerMessage> messages = new ArrayDeque<>();
     private final ArrayDeque<Block> uploads = new ArrayDeque<>();
     private boolean closed;
+    private volatile long lastWriteMillis = System.currentTimeMillis();
 
     private final DataOutputStream out;
     private final MessageCodec codec;
@@ -128,6 +129,14 @@ final class PeerWriter {
         }
     }
 
+    /** Queues a keep-alive if nothing has gone out for {@code keepAliveMillis}. */
+    void keepAliveIfQuiet(long nowMillis, long keepAliveMillis) {
+        if (nowMillis - lastWriteMillis >= keepAliveMillis) {
+            lastWriteMillis = nowMillis; // one keep-alive, not one per check while it is queued
+            send(new PeerMessage.KeepAlive());
+        }
+    }
+
     /** Stops the writer; what is still queued is not sent. */
     void close() {
         lock.lock();
@@ -154,20 +163,17 @@ final class PeerWriter {
             Block upload = null;
             lock.lock();
             try {
-                long idle = KEEP_ALIVE.toNanos();
                 while (messages.isEmpty() && !closed) {
-                    if (!uploads.isEmpty()) {
-                        long delay = TokenBucket.delayFor(uploads.peek().length(), uploadLimits);
-                        if (delay == 0) {
-                            upload = uploads.poll();
-                            break;
-                        }
-                        work.awaitNanos(delay); // or sooner, for a message
-                    } else if (idle > 0) {
-                        idle = work.awaitNanos(idle);
-                    } else {
-                        messages.add(new PeerMessage.KeepAlive()); // 90 s of silence
+                    if (uploads.isEmpty()) {
+                        work.await();
+                        continue;
                     }
+                    long delay = TokenBucket.delayFor(uploads.peek().length(), uploadLimits);
+                    if (delay == 0) {
+                        upload = uploads.poll();
+                        break;
+                    }
+                    work.awaitNanos(delay); // or sooner, for a message
                 }
                 if (closed) {
                     return;
@@ -188,6 +194,7 @@ final class PeerWriter {
             }
             if (!hasWorkNow()) {
                 out.flush(); // nothing more to add to this write: send what is buffered
+                lastWriteMillis = System.currentTimeMillis();
             }
         }
     }
