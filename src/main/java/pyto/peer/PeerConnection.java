@@ -40,6 +40,7 @@ public final class PeerConnection {
     private final Swarm swarm;
     private final PeerWriter writer;
     private final InetSocketAddress dialed;
+    private final PeerIdentity identity;
     private final long connectedAtMillis = System.currentTimeMillis();
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -61,6 +62,7 @@ public final class PeerConnection {
         this.remote = opened.remote();
         this.swarm = swarm;
         this.dialed = dialed;
+        this.identity = PeerIdentity.of(address(), remote.peerId());
         this.peerHas = new Bitfield(swarm.geometry().pieceCount());
         this.writer = new PeerWriter(socket, swarm.codec(), swarm.storage(), swarm.trace(), swarm.uploadLimits(),
                 uploaded, swarm.uploaded());
@@ -448,6 +450,11 @@ public final class PeerConnection {
 
     public PeerId peerId() {
         return remote.peerId();
+    }
+
+    /** Who the peer is, across connections: for trust and bans. */
+    PeerIdentity identity() {
+        return identity;
     }
 
     /** The peer's address: where we dialled it, or where its connection came from. */

@@ -165,7 +165,6 @@ public final class Swarm {
         } finally {
             lock.unlock();
         }
-        reputation.forget(peer);
         if (removed) {
             picker.onPeerGone(peer.peerHas());
             picker.onRequestsCancelled(peer.outstandingRequests());
@@ -250,9 +249,13 @@ public final class Swarm {
             picker.onPieceFailed(piece);
             LOG.log(System.Logger.Level.INFO, "piece {0} failed its hash check; sent by {1}", piece,
                     reputation.senders(piece));
-            for (PeerConnection liar : reputation.bad(piece)) {
-                LOG.log(System.Logger.Level.WARNING, "banned peer {0}: it sent corrupt data again and again", liar);
-                liar.close();
+            for (PeerIdentity liar : reputation.bad(piece)) {
+                LOG.log(System.Logger.Level.WARNING, "banned {0}: it sent corrupt data again and again", liar);
+                for (PeerConnection p : peers()) {
+                    if (p.identity().equals(liar)) {
+                        p.close();
+                    }
+                }
             }
         }
     }
