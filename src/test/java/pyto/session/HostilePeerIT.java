@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,6 +79,8 @@ class HostilePeerIT {
             swarm.seeder();
             Session leecherSession = swarm.session();
             Torrent leecher = leecherSession.add(swarm.metainfo, swarm.dir("leecher"));
+            assertThat(leecher.awaitState(Set.of(Torrent.State.DOWNLOADING), DROP)).as("checked, and taking peers")
+                    .isEqualTo(Torrent.State.DOWNLOADING);
             PeerId liarId = PeerId.generate();
             int visits = 0;
             boolean turnedAway = false;
