@@ -47,7 +47,7 @@ final class BanList {
         }
     }
 
-    private static boolean isLocal(InetAddress a) {
+    static boolean isLocal(InetAddress a) {
         return a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress();
     }
 }

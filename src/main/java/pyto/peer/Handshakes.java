@@ -48,7 +48,7 @@ public final class Handshakes {
             socket.out().flush();
             Handshake theirs = Handshake.read(socket.in());
             check(ours, theirs);
-            socket.readTimeout(PeerSocket.IDLE_TIMEOUT);
+            socket.readTimeout(Duration.ZERO); // from now on the torrent watches for silence
             return new Opened(socket, theirs);
         } catch (IOException | RuntimeException e) {
             if (socket != null) {
@@ -75,7 +75,7 @@ public final class Handshakes {
         socket.out().flush();
         Handshake theirs = head.withPeerId(Handshake.readPeerId(socket.in()));
         check(ours, theirs);
-        socket.readTimeout(PeerSocket.IDLE_TIMEOUT);
+        socket.readTimeout(Duration.ZERO); // from now on the torrent watches for silence
         return theirs;
     }
 

@@ -4,7 +4,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
@@ -41,6 +40,7 @@ public final class PeerConnection {
     private final Swarm swarm;
     private final PeerWriter writer;
     private final InetSocketAddress dialed;
+    private final PeerIdentity identity;
     private final long connectedAtMillis = System.currentTimeMillis();
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -62,6 +62,7 @@ public final class PeerConnection {
         this.remote = opened.remote();
         this.swarm = swarm;
         this.dialed = dialed;
+        this.identity = PeerIdentity.of(address(), remote.peerId());
         this.peerHas = new Bitfield(swarm.geometry().pieceCount());
         this.writer = new PeerWriter(socket, swarm.codec(), swarm.storage(), swarm.trace(), swarm.uploadLimits(),
                 uploaded, swarm.uploaded());
@@ -79,8 +80,6 @@ public final class PeerConnection {
             readLoop();
         } catch (EOFException | SocketException e) {
             LOG.log(System.Logger.Level.DEBUG, "{0}: connection closed ({1})", this, e.getMessage());
-        } catch (SocketTimeoutException e) {
-            LOG.log(System.Logger.Level.DEBUG, "{0}: silent for {1}, dropped", this, PeerSocket.IDLE_TIMEOUT);
         } catch (ProtocolException e) {
             LOG.log(System.Logger.Level.INFO, "{0}: dropped: {1}", this, e.getMessage());
         } catch (IOException e) {
@@ -276,9 +275,7 @@ public final class PeerConnection {
         } finally {
             lock.unlock();
         }
-        for (Block b : blocks) {
-            writer.send(new PeerMessage.Request(b.piece(), b.begin(), b.length()));
-        }
+        writer.sendAll(blocks.stream().map(b -> new PeerMessage.Request(b.piece(), b.begin(), b.length())).toList());
     }
 
     /** Endgame: another peer delivered {@code block} first; withdraw our request for it. */
@@ -333,10 +330,25 @@ public final class PeerConnection {
         if (!expired.isEmpty()) {
             LOG.log(System.Logger.Level.DEBUG, "{0}: {1} requests unanswered for a minute, asking again",
                     this, expired.size());
-            expired.forEach(b -> writer.send(new PeerMessage.Cancel(b.piece(), b.begin(), b.length())));
+            writer.sendAll(expired.stream().map(b -> new PeerMessage.Cancel(b.piece(), b.begin(), b.length())).toList());
             swarm.picker().onRequestsCancelled(expired);
             requestMore();
         }
+    }
+
+    /**
+     * Called now and then by the torrent: a peer that has sent nothing at all, not even a
+     * keep-alive, for longer than the silence limit is gone and is dropped; when we have
+     * been quiet for a while, a keep-alive tells the peer that we are still here.
+     */
+    void checkAlive(long nowMillis, PeerTimeouts timeouts) {
+        long silentMillis = nowMillis - socket.lastReadMillis();
+        if (silentMillis > timeouts.silence().toMillis()) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: silent for {1} s, dropped", this, silentMillis / 1000);
+            close();
+            return;
+        }
+        writer.keepAliveIfQuiet(nowMillis, timeouts.keepAlive().toMillis());
     }
 
     /** Whatever we still hold of this peer's state when it goes: for the picker's books. */
@@ -438,6 +450,11 @@ public final class PeerConnection {
 
     public PeerId peerId() {
         return remote.peerId();
+    }
+
+    /** Who the peer is, across connections: for trust and bans. */
+    PeerIdentity identity() {
+        return identity;
     }
 
     /** The peer's address: where we dialled it, or where its connection came from. */

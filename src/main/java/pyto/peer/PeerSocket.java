@@ -21,9 +21,6 @@ import pyto.concurrent.TokenBucket;
  */
 public final class PeerSocket implements AutoCloseable {
 
-    /** A peer that sends nothing at all for this long is gone (keep-alives come every 2 minutes at most). */
-    public static final Duration IDLE_TIMEOUT = Duration.ofMinutes(2).plusSeconds(10);
-
     private static final int BUFFER = 64 * 1024;
 
     private final Socket socket;
@@ -36,7 +33,6 @@ public final class PeerSocket implements AutoCloseable {
         this.socket = socket;
         this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
         socket.setTcpNoDelay(true);
-        socket.setSoTimeout((int) IDLE_TIMEOUT.toMillis());
         this.throttledIn = new ThrottledInput(socket.getInputStream());
         this.in = new DataInputStream(new BufferedInputStream(throttledIn, BUFFER));
         this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), BUFFER));
@@ -59,9 +55,17 @@ public final class PeerSocket implements AutoCloseable {
         return remote;
     }
 
-    /** Bounds the next reads, e.g. while waiting for a handshake; the idle timeout otherwise. */
+    /**
+     * Bounds the next reads, e.g. while waiting for a handshake; {@link Duration#ZERO} for
+     * none, once the connection is up and its silence is watched by {@link #lastReadMillis}.
+     */
     public void readTimeout(Duration timeout) throws IOException {
         socket.setSoTimeout((int) timeout.toMillis());
+    }
+
+    /** When the peer last sent us anything (the wall clock, in milliseconds). */
+    public long lastReadMillis() {
+        return throttledIn.lastReadMillis();
     }
 
     public boolean isClosed() {

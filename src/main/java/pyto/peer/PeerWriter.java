@@ -2,7 +2,6 @@ package pyto.peer;
 
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,11 +24,12 @@ import pyto.wire.PeerMessage;
  * Upload limits are applied here, to blocks only (see {@link #run}).
  * Messages go out before blocks, so our requests are never stuck behind uploads. The stream
  * is flushed whenever the queue runs dry, which batches many small messages into one write.
- * A keep-alive goes out after {@link #KEEP_ALIVE} of silence.
+ * The torrent's periodic task queues a keep-alive when we have been quiet too long
+ * ({@link #keepAliveIfQuiet}); the writer itself never waits with a timeout unless an upload
+ * limit makes it.
  */
 final class PeerWriter {
 
-    static final Duration KEEP_ALIVE = Duration.ofSeconds(90);
     /**
      * The most blocks a peer may have asked of us at once. Clients that do not know our queue
      * size (we send no BEP 10 {@code reqq}) may ask for thousands: Transmission asks for a
@@ -45,6 +45,7 @@ final class PeerWriter {
     /** The block next in line, its tokens already taken from the upload limits, and when it may go. */
     private Block reserved;
     private long reservedUntil;
+    private volatile long lastWriteMillis = System.currentTimeMillis();
 
     private final DataOutputStream out;
     private final MessageCodec codec;
@@ -67,10 +68,21 @@ final class PeerWriter {
 
     /** Queues a message; it goes out before any block still waiting. */
     void send(PeerMessage message) {
+        sendAll(List.of(message));
+    }
+
+    /**
+     * Queues several messages at once, e.g. a batch of requests: the writer wakes once for
+     * all of them and sends them in one write, instead of racing the caller message by message.
+     */
+    void sendAll(List<? extends PeerMessage> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
         lock.lock();
         try {
             if (!closed) {
-                messages.add(message);
+                messages.addAll(batch);
                 work.signal();
             }
         } finally {
@@ -134,6 +146,14 @@ final class PeerWriter {
         }
     }
 
+    /** Queues a keep-alive if nothing has gone out for {@code keepAliveMillis}. */
+    void keepAliveIfQuiet(long nowMillis, long keepAliveMillis) {
+        if (nowMillis - lastWriteMillis >= keepAliveMillis) {
+            lastWriteMillis = nowMillis; // one keep-alive, not one per check while it is queued
+            send(new PeerMessage.KeepAlive());
+        }
+    }
+
     /** Stops the writer; what is still queued is not sent. */
     void close() {
         lock.lock();
@@ -165,9 +185,12 @@ final class PeerWriter {
             Block upload = null;
             lock.lock();
             try {
-                long idle = KEEP_ALIVE.toNanos();
                 while (messages.isEmpty() && !closed) {
-                    if (reserved == null && !uploads.isEmpty()) {
+                    if (reserved == null) {
+                        if (uploads.isEmpty()) {
+                            work.await();
+                            continue;
+                        }
                         reserved = uploads.poll();
                         long wait = 0;
                         for (TokenBucket b : uploadLimits) {
@@ -175,19 +198,13 @@ final class PeerWriter {
                         }
                         reservedUntil = System.nanoTime() + wait;
                     }
-                    if (reserved != null) {
-                        long wait = reservedUntil - System.nanoTime();
-                        if (wait <= 0) {
-                            upload = reserved;
-                            reserved = null;
-                            break;
-                        }
-                        work.awaitNanos(wait); // or sooner, for a message
-                    } else if (idle > 0) {
-                        idle = work.awaitNanos(idle);
-                    } else {
-                        messages.add(new PeerMessage.KeepAlive()); // 90 s of silence
+                    long wait = reservedUntil - System.nanoTime();
+                    if (wait <= 0) {
+                        upload = reserved;
+                        reserved = null;
+                        break;
                     }
+                    work.awaitNanos(wait); // or sooner, for a message
                 }
                 if (closed) {
                     return;
@@ -207,6 +224,7 @@ final class PeerWriter {
             }
             if (!hasWorkNow()) {
                 out.flush(); // nothing more to add to this write: send what is buffered
+                lastWriteMillis = System.currentTimeMillis();
             }
         }
     }

@@ -18,7 +18,9 @@ import pyto.wire.PeerId;
  * <p>A good piece earns its senders trust, up to a ceiling; a bad one costs each of them more.
  * A peer that runs out (three bad pieces from a stranger) is banned. An honest peer that
  * shared a piece with a liar loses some trust too, but earns it back with the good pieces it
- * sends, which a liar does not. Thread-safe: peer threads report blocks and verdicts.
+ * sends, which a liar does not. Peers are known by {@link PeerIdentity}, not by connection:
+ * a liar that hangs up before its piece is checked, or comes back after, keeps its score.
+ * Thread-safe: peer threads report blocks and verdicts.
  */
 final class Reputation {
 
@@ -28,15 +30,20 @@ final class Reputation {
     private static final int BAN_AT = -6;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Map<Integer, Set<PeerConnection>> senders = new HashMap<>();
-    private final Map<PeerConnection, Integer> trust = new HashMap<>();
+    private final Map<Integer, Set<PeerIdentity>> senders = new HashMap<>();
+    private final Map<PeerIdentity, Integer> trust = new HashMap<>();
+    /** Where each sender was last connected: a local peer's ban also covers the address we dialled. */
+    private final Map<PeerIdentity, InetSocketAddress> lastSeenAt = new HashMap<>();
     private final BanList bans = new BanList();
 
     /** {@code peer} sent a block of {@code piece}, which is not yet checked. */
     void sent(int piece, PeerConnection peer) {
+        PeerIdentity who = peer.identity();
         lock.lock();
         try {
-            senders.computeIfAbsent(piece, p -> new HashSet<>()).add(peer);
+            if (senders.computeIfAbsent(piece, p -> new HashSet<>()).add(who)) {
+                lastSeenAt.put(who, peer.address());
+            }
         } finally {
             lock.unlock();
         }
@@ -48,18 +55,18 @@ final class Reputation {
     }
 
     /** The piece failed its hash: its senders lose trust; returns those now banned, to drop. */
-    List<PeerConnection> bad(int piece) {
+    List<PeerIdentity> bad(int piece) {
         return judge(piece, -TRUST_PER_BAD_PIECE);
     }
 
-    private List<PeerConnection> judge(int piece, int change) {
-        List<PeerConnection> banned = new ArrayList<>();
+    private List<PeerIdentity> judge(int piece, int change) {
+        List<PeerIdentity> banned = new ArrayList<>();
         lock.lock();
         try {
-            for (PeerConnection p : senders.getOrDefault(piece, Set.of())) {
+            for (PeerIdentity p : senders.getOrDefault(piece, Set.of())) {
                 int score = trust.merge(p, change, (a, b) -> Math.min(MAX_TRUST, a + b));
                 if (score <= BAN_AT) {
-                    bans.ban(p.address(), p.peerId());
+                    bans.ban(lastSeenAt.get(p), p.peerId());
                     banned.add(p);
                 }
             }
@@ -71,21 +78,10 @@ final class Reputation {
     }
 
     /** Who sent blocks of the piece, for the log. */
-    Set<PeerConnection> senders(int piece) {
+    Set<PeerIdentity> senders(int piece) {
         lock.lock();
         try {
             return Set.copyOf(senders.getOrDefault(piece, Set.of()));
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** The peer's connection ended: its score goes with it (a ban stays). */
-    void forget(PeerConnection peer) {
-        lock.lock();
-        try {
-            senders.values().forEach(s -> s.remove(peer));
-            trust.remove(peer);
         } finally {
             lock.unlock();
         }

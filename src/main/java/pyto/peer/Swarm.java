@@ -44,6 +44,7 @@ public final class Swarm {
     private final SwarmEvents events;
     private final MessageTrace trace;
     private final int maxPeers;
+    private final PeerTimeouts timeouts;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final List<PeerConnection> peers = new ArrayList<>();
@@ -62,7 +63,8 @@ public final class Swarm {
      * @param uploadLimits   and its writes from these
      */
     public Swarm(InfoHash infoHash, PeerId ourId, PiecePicker picker, Storage storage, SwarmEvents events,
-                 MessageTrace trace, int maxPeers, List<TokenBucket> downloadLimits, List<TokenBucket> uploadLimits) {
+                 MessageTrace trace, int maxPeers, PeerTimeouts timeouts, List<TokenBucket> downloadLimits,
+                 List<TokenBucket> uploadLimits) {
         this.infoHash = infoHash;
         this.ourHandshake = Handshake.of(infoHash, ourId);
         this.geometry = picker.geometry();
@@ -72,6 +74,7 @@ public final class Swarm {
         this.events = events;
         this.trace = trace;
         this.maxPeers = maxPeers;
+        this.timeouts = timeouts;
         this.hashing = new PieceHashing(storage);
         this.downloadLimits = List.copyOf(downloadLimits);
         this.uploadLimits = List.copyOf(uploadLimits);
@@ -162,7 +165,6 @@ public final class Swarm {
         } finally {
             lock.unlock();
         }
-        reputation.forget(peer);
         if (removed) {
             picker.onPeerGone(peer.peerHas());
             picker.onRequestsCancelled(peer.outstandingRequests());
@@ -247,9 +249,13 @@ public final class Swarm {
             picker.onPieceFailed(piece);
             LOG.log(System.Logger.Level.INFO, "piece {0} failed its hash check; sent by {1}", piece,
                     reputation.senders(piece));
-            for (PeerConnection liar : reputation.bad(piece)) {
-                LOG.log(System.Logger.Level.WARNING, "banned peer {0}: it sent corrupt data again and again", liar);
-                liar.close();
+            for (PeerIdentity liar : reputation.bad(piece)) {
+                LOG.log(System.Logger.Level.WARNING, "banned {0}: it sent corrupt data again and again", liar);
+                for (PeerConnection p : peers()) {
+                    if (p.identity().equals(liar)) {
+                        p.close();
+                    }
+                }
             }
         }
     }
@@ -282,9 +288,16 @@ public final class Swarm {
         return e;
     }
 
-    /** Snubbed peers lose their requests, and requests lost on the way are made again; see {@link PeerConnection#checkRequests}. */
-    public void checkRequests(long nowMillis, long snubMillis) {
-        peers().forEach(p -> p.checkRequests(nowMillis, snubMillis));
+    /**
+     * The torrent's periodic look at every peer: silent peers are dropped and quiet
+     * connections kept alive ({@link PeerConnection#checkAlive}); snubbed peers lose their
+     * requests, and requests lost on the way are made again ({@link PeerConnection#checkRequests}).
+     */
+    public void checkPeers(long nowMillis, long snubMillis) {
+        for (PeerConnection p : peers()) {
+            p.checkAlive(nowMillis, timeouts);
+            p.checkRequests(nowMillis, snubMillis);
+        }
     }
 
     /**

@@ -21,9 +21,15 @@ final class ThrottledInput extends FilterInputStream {
     private static final int CHUNK = 16 * 1024;
 
     private volatile TokenBucket[] buckets = {};
+    private volatile long lastReadMillis = System.currentTimeMillis();
 
     ThrottledInput(InputStream in) {
         super(in);
+    }
+
+    /** When bytes last came in. */
+    long lastReadMillis() {
+        return lastReadMillis;
     }
 
     void limit(List<TokenBucket> limits) {
@@ -34,6 +40,7 @@ final class ThrottledInput extends FilterInputStream {
     public int read() throws IOException {
         int b = super.read();
         if (b >= 0) {
+            lastReadMillis = System.currentTimeMillis();
             TokenBucket.take(1, buckets);
         }
         return b;
@@ -44,8 +51,11 @@ final class ThrottledInput extends FilterInputStream {
         TokenBucket[] limits = buckets;
         boolean limited = isLimited(limits);
         int n = super.read(b, off, limited ? Math.min(len, CHUNK) : len);
-        if (n > 0 && limited) {
-            TokenBucket.take(n, limits);
+        if (n > 0) {
+            lastReadMillis = System.currentTimeMillis(); // once per read from the socket, not per message
+            if (limited) {
+                TokenBucket.take(n, limits);
+            }
         }
         return n;
     }

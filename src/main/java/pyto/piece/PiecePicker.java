@@ -220,7 +220,15 @@ public final class PiecePicker {
 
     private boolean inEndgame() {
         int unstarted = have.pieceCount() - have.cardinality() - partials.size();
-        return bytesLeft > 0 && unstarted == 0 && partials.stream().allMatch(p -> p.wanted() == 0);
+        if (bytesLeft == 0 || unstarted > 0) {
+            return false;
+        }
+        for (PartialPiece p : partials) { // asked for on every block: a loop, not a stream
+            if (p.wanted() > 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---- requests --------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import pyto.metainfo.Metainfo;
 import pyto.peer.Handshakes;
 import pyto.peer.MessageTrace;
 import pyto.peer.PeerSocket;
+import pyto.peer.PeerTimeouts;
 import pyto.tracker.Announcer;
 import pyto.wire.Handshake;
 import pyto.wire.PeerId;
@@ -55,38 +56,53 @@ public final class Session implements AutoCloseable {
      * @param numWant            peers to ask each tracker for
      * @param uploadSlots        peers a torrent uploads to at once, besides the optimistic
      *                           unchoke; 0 never uploads at all (a leech-only client)
-     * @param chokeRound         how often each torrent's choker reconsiders (10 s by BEP 3's custom)
+     * @param chokeRound         how often each torrent's choker reconsiders (10 s by BEP 3's custom);
+     *                           silent peers and quiet connections are looked at as often
+     * @param peerTimeouts       when we send keep-alives, and how long a peer may say nothing
      */
     public record Config(InetAddress bind, int port, int maxPeersPerTorrent, int maxPeers, int numWant,
-                         MessageTrace trace, Announcer.Config announcer, int uploadSlots, Duration chokeRound) {
+                         MessageTrace trace, Announcer.Config announcer, int uploadSlots, Duration chokeRound,
+                         PeerTimeouts peerTimeouts) {
 
         public static Config defaults() {
-            return new Config(null, 6881, 50, 200, 50, MessageTrace.NONE, Announcer.Config.DEFAULTS,
-                    Choker.REGULAR_SLOTS, Duration.ofSeconds(10));
+            return new Config(null, 6881, 50, 200, 50, MessageTrace.NONE,
+                    Announcer.Config.DEFAULTS, Choker.REGULAR_SLOTS, Duration.ofSeconds(10), PeerTimeouts.DEFAULTS);
         }
 
         public Config withBind(InetAddress address) {
-            return new Config(address, port, maxPeersPerTorrent, maxPeers, numWant, trace, announcer, uploadSlots, chokeRound);
+            return new Config(address, port, maxPeersPerTorrent, maxPeers, numWant, trace,
+                    announcer, uploadSlots, chokeRound, peerTimeouts);
         }
 
         public Config withPort(int p) {
-            return new Config(bind, p, maxPeersPerTorrent, maxPeers, numWant, trace, announcer, uploadSlots, chokeRound);
+            return new Config(bind, p, maxPeersPerTorrent, maxPeers, numWant, trace,
+                    announcer, uploadSlots, chokeRound, peerTimeouts);
         }
 
         public Config withMaxPeers(int perTorrent, int total) {
-            return new Config(bind, port, perTorrent, total, numWant, trace, announcer, uploadSlots, chokeRound);
+            return new Config(bind, port, perTorrent, total, numWant, trace,
+                    announcer, uploadSlots, chokeRound, peerTimeouts);
         }
 
         public Config withTrace(MessageTrace t) {
-            return new Config(bind, port, maxPeersPerTorrent, maxPeers, numWant, t, announcer, uploadSlots, chokeRound);
+            return new Config(bind, port, maxPeersPerTorrent, maxPeers, numWant, t,
+                    announcer, uploadSlots, chokeRound, peerTimeouts);
         }
 
         public Config withAnnouncer(Announcer.Config a) {
-            return new Config(bind, port, maxPeersPerTorrent, maxPeers, numWant, trace, a, uploadSlots, chokeRound);
+            return new Config(bind, port, maxPeersPerTorrent, maxPeers, numWant, trace,
+                    a, uploadSlots, chokeRound, peerTimeouts);
+        }
+
+        /** Keep-alive and silence limits; tests shorten them. */
+        public Config withPeerTimeouts(PeerTimeouts timeouts) {
+            return new Config(bind, port, maxPeersPerTorrent, maxPeers, numWant, trace,
+                    announcer, uploadSlots, chokeRound, timeouts);
         }
 
         public Config withChoking(int slots, Duration round) {
-            return new Config(bind, port, maxPeersPerTorrent, maxPeers, numWant, trace, announcer, slots, round);
+            return new Config(bind, port, maxPeersPerTorrent, maxPeers, numWant, trace,
+                    announcer, slots, round, peerTimeouts);
         }
     }
 

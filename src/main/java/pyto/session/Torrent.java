@@ -82,7 +82,7 @@ public final class Torrent implements SwarmEvents {
         this.storage = new Storage(metainfo, downloadDir);
         this.picker = new PiecePicker(PieceGeometry.of(metainfo), new Random());
         this.swarm = new Swarm(metainfo.infoHash(), session.peerId(), picker, storage, this,
-                session.config().trace(), session.config().maxPeersPerTorrent(),
+                session.config().trace(), session.config().maxPeersPerTorrent(), session.config().peerTimeouts(),
                 List.of(downloadLimit, session.downloadLimit()), List.of(uploadLimit, session.uploadLimit()));
         this.uploadSlots = new UploadSlots(new Choker(System::currentTimeMillis, new Random(), session.config().uploadSlots(),
                 session.config().chokeRound().toMillis()), swarm);
@@ -257,9 +257,12 @@ public final class Torrent implements SwarmEvents {
         }
     }
 
-    /** One choking round (every 10 s by default, on the torrent's choker thread). */
+    /**
+     * One choking round (every 10 s by default, on the torrent's choker thread), after a look
+     * at every peer: silent, snubbed, or owing us requests for too long.
+     */
     private void rechoke() {
-        swarm.checkRequests(System.currentTimeMillis(), SNUB_MILLIS);
+        swarm.checkPeers(System.currentTimeMillis(), SNUB_MILLIS);
         uploadSlots.round(picker.isComplete());
         if (swarm.peers().size() < FEW_PEERS && !picker.isComplete()) {
             AnnounceGroup group = trackerGroup();

@@ -132,7 +132,9 @@ public final class Storage implements AutoCloseable {
     /**
      * Called when the download is complete: creates the zero-length files the torrent lists
      * (they hold no bytes of any piece, so nothing else creates them; a user expects to see
-     * them), then forces everything to disk.
+     * them). Nothing is forced to disk here: every piece is already in the files, the kernel
+     * writes them back within seconds, and a start after a crash checks every piece anyway;
+     * waiting for a whole download to reach the disk would only delay the end.
      */
     public void finish() throws IOException {
         List<FileEntry> all = layout.files();
@@ -141,10 +143,12 @@ public final class Storage implements AutoCloseable {
                 handles.withChannel(i, true, channel -> {}); // opening for writing creates it
             }
         }
-        flush();
     }
 
-    /** Forces every file written since the last flush to disk (at stop, so resume finds it). */
+    /**
+     * Forces every file written since the last flush to disk: when an unfinished download
+     * stops, so that what it verified survives a crash and is not fetched again.
+     */
     public void flush() throws IOException {
         handles.force();
     }

@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +21,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import pyto.peer.Handshakes;
+import pyto.piece.Bitfield;
+import pyto.wire.PeerId;
+import pyto.wire.PeerMessage;
 
 /**
  * A leecher with one good seeder and one {@link HostilePeer}: the hostile peer is dropped
@@ -64,6 +70,83 @@ class HostilePeerIT {
             }
         }
         swarm.assertNoThreadLeft();
+    }
+
+    @Test
+    void aLiarThatHangsUpAfterEachBadPieceAndComesBackIsBannedAllTheSame() throws Exception {
+        TestSwarm swarm = TestSwarm.create(dir, PIECE, false, FILES);
+        try (swarm) {
+            swarm.seeder();
+            Session leecherSession = swarm.session();
+            Torrent leecher = leecherSession.add(swarm.metainfo, swarm.dir("leecher"));
+            assertThat(leecher.awaitState(Set.of(Torrent.State.DOWNLOADING), DROP)).as("checked, and taking peers")
+                    .isEqualTo(Torrent.State.DOWNLOADING);
+            PeerId liarId = PeerId.generate();
+            int visits = 0;
+            boolean turnedAway = false;
+            // The liar is the only peer, so each piece it spoils is its own and judged at once.
+            // Each visit spoils one and leaves soon after. Three bad pieces ban a stranger,
+            // whether they came on one connection or on three.
+            while (!turnedAway && visits < 8) {
+                visits++;
+                try (RawPeer liar = RawPeer.dial(TestSwarm.addressOf(leecherSession), swarm.metainfo, liarId)) {
+                    turnedAway = !spoilOnePiece(liar);
+                } catch (IOException refusedAtTheHandshake) {
+                    turnedAway = true;
+                }
+                // Back only once the leecher has seen it go: else it would be a second connection.
+                await().atMost(DROP).until(() -> leecher.peers().stream().noneMatch(p -> p.peerId().equals(liarId)));
+            }
+            // Cut off during its third visit, as its third bad piece fails, or turned away at the fourth.
+            assertThat(turnedAway).as("the liar was cut off at last").isTrue();
+            assertThat(visits).as("visits until it was").isBetween(3, 4);
+            assertThatThrownBy(() -> {
+                try (RawPeer again = RawPeer.dial(TestSwarm.addressOf(leecherSession), swarm.metainfo, liarId)) {
+                    again.poll(DROP);
+                }
+            }).as("coming back once more").isInstanceOf(IOException.class);
+
+            leecher.addPeers(List.of(swarm.seederAddress()));
+            assertThat(leecher.awaitCompletion(DOWNLOAD)).as("download complete").isTrue();
+            swarm.assertSameData(swarm.dir("leecher"));
+        }
+        swarm.assertNoThreadLeft();
+    }
+
+    /**
+     * Offers every piece and answers the requests for the first piece asked for with random
+     * bytes, ignoring the rest; hangs up once that piece is sent. False if the connection was
+     * refused before any of that.
+     */
+    private static boolean spoilOnePiece(RawPeer liar) throws IOException {
+        try {
+            liar.send(new PeerMessage.Bitfield(Bitfield.full(liar.pieceCount()).toBytes()));
+            liar.send(new PeerMessage.Unchoke());
+            Random random = new Random();
+            int spoiled = -1;
+            int sent = 0;
+            while (sent < PIECE) {
+                Optional<PeerMessage> message = liar.poll(DROP);
+                if (message.isEmpty()) {
+                    throw new AssertionError("the leecher stopped asking the liar for its piece");
+                }
+                if (message.get() instanceof PeerMessage.Request(int piece, int begin, int length)
+                        && (spoiled < 0 || piece == spoiled)) {
+                    spoiled = piece;
+                    byte[] garbage = new byte[length];
+                    random.nextBytes(garbage);
+                    liar.send(new PeerMessage.Piece(piece, begin, garbage));
+                    sent += length;
+                }
+            }
+            Thread.sleep(200); // time for the verdict, which may cut the liar off
+            return true;
+        } catch (IOException refused) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
     }
 
     @Test

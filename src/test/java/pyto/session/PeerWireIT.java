@@ -3,6 +3,7 @@ package pyto.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -10,6 +11,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pyto.piece.Bitfield;
+import pyto.peer.PeerStatus;
+import pyto.peer.PeerTimeouts;
 import pyto.piece.PieceGeometry;
 import pyto.wire.PeerId;
 import pyto.wire.PeerMessage;
@@ -47,6 +50,39 @@ class PeerWireIT {
                 assertThat(peer.read(WAIT)).as("the only block sent")
                         .isEqualTo(new PeerMessage.Piece(2, BLOCK, swarm.streamBytes(2L * PIECE + BLOCK, BLOCK)));
                 assertThat(peer.poll(Duration.ofMillis(500))).as("anything after it").isEmpty();
+            }
+        }
+        swarm.assertNoThreadLeft();
+    }
+
+    @Test
+    void aSilentPeerIsDroppedWhileOneThatKeepsAliveStaysAndHearsKeepAlivesFromUs() throws Exception {
+        // The rules of BEP 3 on a shorter clock: keep-alives after 300 ms of quiet, and silence
+        // for 1.5 s (of 2 minutes normally) drops a peer; the torrent looks every 100 ms.
+        TestSwarm swarm = TestSwarm.create(dir, PIECE, false, 100_000);
+        try (swarm) {
+            Session session = swarm.session(c -> c.withChoking(4, Duration.ofMillis(100))
+                    .withPeerTimeouts(new PeerTimeouts(Duration.ofMillis(300), Duration.ofMillis(1500))));
+            Torrent seed = session.add(swarm.metainfo, swarm.dir("seed"));
+            assertThat(seed.awaitState(Set.of(Torrent.State.SEEDING), Duration.ofSeconds(10))).isEqualTo(Torrent.State.SEEDING);
+            InetSocketAddress address = TestSwarm.addressOf(session);
+            PeerId talkingId = PeerId.generate();
+            try (RawPeer silent = RawPeer.dial(address, swarm.metainfo, PeerId.generate());
+                 RawPeer talking = RawPeer.dial(address, swarm.metainfo, talkingId)) {
+                assertThat(talking.read(WAIT)).as("first message").isInstanceOf(PeerMessage.Bitfield.class);
+                int keepAlivesHeard = 0;
+                long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                while (System.nanoTime() < end) {
+                    talking.send(new PeerMessage.KeepAlive());
+                    Optional<PeerMessage> heard = talking.poll(Duration.ofMillis(200));
+                    if (heard.isPresent() && heard.get() instanceof PeerMessage.KeepAlive) {
+                        keepAlivesHeard++;
+                    }
+                }
+                assertThat(silent.awaitClosed(Duration.ofSeconds(2))).as("the silent peer was dropped").isTrue();
+                assertThat(seed.peers()).as("still connected, after twice the silence limit")
+                        .extracting(PeerStatus::peerId).containsExactly(talkingId);
+                assertThat(keepAlivesHeard).as("keep-alives from a seeder with nothing else to say").isGreaterThanOrEqualTo(3);
             }
         }
         swarm.assertNoThreadLeft();
