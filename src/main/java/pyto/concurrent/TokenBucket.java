@@ -78,6 +78,17 @@ public final class TokenBucket {
         }
     }
 
+    /** Gives back tokens taken for a transfer that did not happen. */
+    public void refund(long bytes) {
+        lock.lock();
+        try {
+            refill();
+            tokens = Math.min(burst(), tokens + bytes);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /**
      * How long until every bucket given holds {@code bytes} tokens, in nanoseconds (0: now),
      * without taking any: for a caller that has other work to do meanwhile.

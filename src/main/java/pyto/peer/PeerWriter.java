@@ -42,6 +42,9 @@ final class PeerWriter {
     private final ArrayDeque<PeerMessage> messages = new ArrayDeque<>();
     private final ArrayDeque<Block> uploads = new ArrayDeque<>();
     private boolean closed;
+    /** The block next in line, its tokens already taken from the upload limits, and when it may go. */
+    private Block reserved;
+    private long reservedUntil;
     private volatile long lastWriteMillis = System.currentTimeMillis();
 
     private final DataOutputStream out;
@@ -107,6 +110,9 @@ final class PeerWriter {
         lock.lock();
         try {
             uploads.remove(block);
+            if (block.equals(reserved)) {
+                dropReserved();
+            }
         } finally {
             lock.unlock();
         }
@@ -120,12 +126,23 @@ final class PeerWriter {
         lock.lock();
         try {
             uploads.clear();
+            dropReserved();
             if (!closed) {
                 messages.add(choke);
                 work.signal();
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** The reserved block will not go out: its tokens go back to the limits, for other peers. */
+    private void dropReserved() {
+        if (reserved != null) {
+            for (TokenBucket b : uploadLimits) {
+                b.refund(reserved.length());
+            }
+            reserved = null;
         }
     }
 
@@ -144,6 +161,7 @@ final class PeerWriter {
             closed = true;
             messages.clear();
             uploads.clear();
+            dropReserved();
             work.signal();
         } finally {
             lock.unlock();
@@ -152,9 +170,13 @@ final class PeerWriter {
 
     /**
      * The writer thread's loop: until closed, or until the socket fails (then the reader sees
-     * it closed too). Under an upload limit, a block waits until the buckets hold enough tokens
-     * for it; messages that arrive meanwhile go out at once, so our requests to the peer are
-     * never stuck behind our uploads to it.
+     * it closed too). Under an upload limit, the block at the head of the queue takes its
+     * tokens at once, going into debt, and waits until the debt is repaid; messages that arrive
+     * meanwhile go out at once, so our requests to the peer are never stuck behind our uploads
+     * to it. Reserving makes the writers that share a limit take turns, one block each in the
+     * order they asked. Waiting until the bucket merely held enough tokens did not: whichever
+     * writer happened to wake first took them, and a peer the choker had unchoked could get a
+     * quarter of its share, or nothing for seconds while the others were served.
      */
     void run() throws IOException, InterruptedException {
         byte[] block = new byte[PieceGeometry.BLOCK_SIZE];
@@ -164,16 +186,25 @@ final class PeerWriter {
             lock.lock();
             try {
                 while (messages.isEmpty() && !closed) {
-                    if (uploads.isEmpty()) {
-                        work.await();
-                        continue;
+                    if (reserved == null) {
+                        if (uploads.isEmpty()) {
+                            work.await();
+                            continue;
+                        }
+                        reserved = uploads.poll();
+                        long wait = 0;
+                        for (TokenBucket b : uploadLimits) {
+                            wait = Math.max(wait, b.reserve(reserved.length()));
+                        }
+                        reservedUntil = System.nanoTime() + wait;
                     }
-                    long delay = TokenBucket.delayFor(uploads.peek().length(), uploadLimits);
-                    if (delay == 0) {
-                        upload = uploads.poll();
+                    long wait = reservedUntil - System.nanoTime();
+                    if (wait <= 0) {
+                        upload = reserved;
+                        reserved = null;
                         break;
                     }
-                    work.awaitNanos(delay); // or sooner, for a message
+                    work.awaitNanos(wait); // or sooner, for a message
                 }
                 if (closed) {
                     return;
@@ -189,7 +220,6 @@ final class PeerWriter {
             }
             batch.clear();
             if (upload != null) {
-                TokenBucket.take(upload.length(), uploadLimits);
                 send(upload, block);
             }
             if (!hasWorkNow()) {
@@ -215,8 +245,8 @@ final class PeerWriter {
     private boolean hasWorkNow() {
         lock.lock();
         try {
-            return !messages.isEmpty()
-                    || (!uploads.isEmpty() && TokenBucket.delayFor(uploads.peek().length(), uploadLimits) == 0);
+            return !messages.isEmpty() || (reserved != null ? reservedUntil <= System.nanoTime()
+                    : !uploads.isEmpty() && TokenBucket.delayFor(uploads.peek().length(), uploadLimits) == 0);
         } finally {
             lock.unlock();
         }
