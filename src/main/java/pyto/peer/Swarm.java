@@ -22,11 +22,12 @@ import pyto.wire.PeerId;
 
 /**
  * The peers of one torrent and what they share (BEP 3): the piece picker, the storage, the
- * totals. It admits new connections, passes each block that arrives to disk and checks each
- * finished piece, tells every peer about a piece we verified, and bans, with
- * {@link Reputation}, whoever keeps sending bad data.
+ * totals. It admits new connections, passes each block that arrives to disk and each
+ * finished piece to its check ({@link PieceVerifier}, on a thread of its own), tells every
+ * peer about a piece we verified, and bans, with {@link Reputation}, whoever keeps sending
+ * bad data.
  *
- * <p>Called from every peer's threads at once. Its own {@link ReentrantLock} guards the list
+ * <p>Called from every peer's threads, and the verifier's, at once. Its own {@link ReentrantLock} guards the list
  * of connections; it is never held across disk or socket I/O (queuing a message for a peer's
  * writer is not I/O).
  * Lock order, where two are taken: swarm, then connection, then picker or writer.
@@ -50,6 +51,7 @@ public final class Swarm {
     private final List<PeerConnection> peers = new ArrayList<>();
     private final Reputation reputation = new Reputation();
     private final PieceHashing hashing;
+    private final PieceVerifier verifier;
     private final List<TokenBucket> downloadLimits;
     private final List<TokenBucket> uploadLimits;
 
@@ -76,6 +78,18 @@ public final class Swarm {
         this.maxPeers = maxPeers;
         this.timeouts = timeouts;
         this.hashing = new PieceHashing(storage);
+        this.verifier = new PieceVerifier(hashing, new PieceVerifier.Verdicts() {
+            @Override
+            public void checked(int piece, boolean good) {
+                onChecked(piece, good);
+            }
+
+            @Override
+            public void unreadable(int piece, IOException e) {
+                picker.onPieceFailed(piece); // fetch it again, if the torrent goes on
+                diskError(e);
+            }
+        });
         this.downloadLimits = List.copyOf(downloadLimits);
         this.uploadLimits = List.copyOf(uploadLimits);
     }
@@ -203,7 +217,7 @@ public final class Swarm {
 
     /**
      * A block arrived from {@code from}. If the picker still wants it, it goes to disk; if it
-     * completes its piece, the piece is checked here, on the same peer thread.
+     * completes its piece, the piece is queued for its check ({@link #verifyPieces}).
      */
     void onBlock(PeerConnection from, Block block, byte[] data) throws IOException {
         if (!picker.claim(block)) {
@@ -226,19 +240,20 @@ public final class Swarm {
             }
         }
         if (picker.onBlockWritten(block)) {
-            verify(block.piece());
+            verifier.submit(block.piece());
         }
     }
 
-    /** Hashes a piece whose blocks are all on disk, and acts on the verdict. */
-    private void verify(int piece) throws IOException {
-        boolean good;
-        try {
-            good = hashing.verify(piece);
-        } catch (IOException e) {
-            picker.onPieceFailed(piece); // fetch it again, if the torrent goes on
-            throw diskError(e);
-        }
+    /**
+     * The torrent's verifier task: checks each finished piece, until the run is cancelled.
+     * Pieces still waiting then are checked in the next run.
+     */
+    public void verifyPieces() throws InterruptedException {
+        verifier.run();
+    }
+
+    /** A finished piece was checked: keep it and tell everyone, or fetch it again. */
+    private void onChecked(int piece, boolean good) {
         if (good) {
             picker.onPieceVerified(piece);
             reputation.good(piece);

@@ -18,9 +18,9 @@ import pyto.piece.Block;
 import pyto.storage.Storage;
 
 /**
- * Pieces of four 16 KiB blocks arriving in various orders. Each test also reads the files
- * back afterwards to tell the two ways to a verdict apart: hashed from memory, or read back
- * from disk (a block that is written but then altered on disk shows which one was used).
+ * Pieces of four 16 KiB blocks arriving in various orders. The tests tell the two ways to a
+ * verdict apart, hashed from memory or read back from disk, by altering a block on disk after
+ * it was written and reported.
  */
 class PieceHashingTest {
 
@@ -50,38 +50,46 @@ class PieceHashingTest {
     }
 
     @Test
-    void blocksInOrderAreHashedAsTheyArrive() throws IOException {
+    void blocksAreKeptUntilTheirPieceIsCheckedFromMemory() throws IOException {
         PieceHashing hashing = new PieceHashing(storage);
         arrive(hashing, 1, 0, 1, 2, 3);
-        assertThat(hashing.waitingBytes()).isZero();
-        corruptOnDisk(1, 0); // the digest already has the true bytes: the disk is not read
+        assertThat(hashing.keptBytes()).isEqualTo(PIECE);
+        corruptOnDisk(1, 0); // the kept blocks have the true bytes: the disk is not read
         assertThat(hashing.verify(1)).isTrue();
+        assertThat(hashing.keptBytes()).as("a checked piece lets its blocks go").isZero();
     }
 
     @Test
-    void earlyBlocksWaitForTheGapAndAreHashedFromMemory() throws IOException {
+    void blocksInAnyOrderAreHashedInOrder() throws IOException {
         PieceHashing hashing = new PieceHashing(storage);
-        arrive(hashing, 0, 2, 1, 3);
-        assertThat(hashing.waitingBytes()).isEqualTo(3 * BLOCK);
-        arrive(hashing, 0, 0);
-        assertThat(hashing.waitingBytes()).as("the gap is filled: all hashed").isZero();
+        arrive(hashing, 0, 2, 1, 3, 0);
         corruptOnDisk(0, 3);
         assertThat(hashing.verify(0)).isTrue();
     }
 
     @Test
-    void pastTheLimitEarlyBlocksAreReadBackFromDisk() throws IOException {
-        PieceHashing hashing = new PieceHashing(storage, BLOCK); // room for one early block
-        arrive(hashing, 2, 1, 3, 2);
-        assertThat(hashing.waitingBytes()).isEqualTo(BLOCK);
-        arrive(hashing, 2, 0);
-        assertThat(hashing.waitingBytes()).isZero();
+    void pastTheLimitBlocksAreReadBackFromDisk() throws IOException {
+        PieceHashing hashing = new PieceHashing(storage, 2 * BLOCK); // room for two blocks
+        arrive(hashing, 2, 1, 0, 2, 3);
+        assertThat(hashing.keptBytes()).isEqualTo(2 * BLOCK);
+        corruptOnDisk(2, 1); // kept: not read
         assertThat(hashing.verify(2)).isTrue();
-        // Block 2 was not kept: its bytes come from disk, where a corruption is seen.
-        arrive(hashing, 2, 1, 3, 2);
-        arrive(hashing, 2, 0);
+        // Blocks 2 and 3 were not kept: their bytes come from disk, where a corruption is seen.
+        arrive(hashing, 2, 0, 1, 2, 3);
         corruptOnDisk(2, 2);
         assertThat(hashing.verify(2)).isFalse();
+    }
+
+    @Test
+    void aBlockPastAMissingOneIsReadFromDiskToo() throws IOException {
+        PieceHashing hashing = new PieceHashing(storage, 3 * BLOCK);
+        arrive(hashing, 0, 0, 1);
+        storage.writeBlock(0, 2 * BLOCK, block(0, 2), 0, BLOCK); // written, never reported: not kept
+        arrive(hashing, 0, 3);
+        assertThat(hashing.keptBytes()).isEqualTo(3 * BLOCK);
+        corruptOnDisk(0, 3); // the digest stops at the gap: block 3 comes from disk
+        assertThat(hashing.verify(0)).isFalse();
+        assertThat(hashing.keptBytes()).isZero();
     }
 
     @Test
