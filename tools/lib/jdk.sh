@@ -33,6 +33,19 @@ pyto_use_jdk() {
   fi
   export JAVA_HOME=$home
   export PATH="$JAVA_HOME/bin:$PATH"
+  PYTO_JAVA_MAJOR=$(pyto_java_major "$JAVA_HOME/bin/java")
+}
+
+# pyto_jvm_options: the JVM options tools/pyto runs pyto with, for the JDK pyto_use_jdk chose.
+# From JDK 25: do not wait at exit for threads in native code. Once a virtual thread has
+# blocked on a socket, the JDK's poller thread sits in epoll_wait for good, and the JVM's exit
+# waits 300 ms for it in vain (UserThreadWaitAttemptsAtExit x 10 ms); pyto has closed its
+# files and sockets by then. On JDK 21 to 24 the option does not exist: `java -jar` pays the
+# 300 ms there.
+pyto_jvm_options() {
+  if [ "${PYTO_JAVA_MAJOR:-0}" -ge 25 ]; then
+    echo "-XX:UserThreadWaitAttemptsAtExit=0"
+  fi
 }
 
 pyto_need_maven() {

@@ -210,12 +210,12 @@ il_mib() { # BYTES -> "40.0"
 
 # il_pyto_jar: builds target/pyto.jar if needed (through tools/pyto, once) and sets PYTO to the
 # command that runs it. The runs below call java directly so that no JDK search or source scan
-# is part of a measured time; PYTO_JAVA_OPTS is honoured like tools/pyto does.
+# is part of a measured time; the JVM options are those tools/pyto gives.
 il_pyto_jar() {
   # shellcheck source=tools/lib/jdk.sh
   . "$IL_ROOT/tools/lib/jdk.sh"
   pyto_use_jdk
   "$IL_ROOT/tools/pyto" --version >/dev/null
-  # shellcheck disable=SC2206 # PYTO_JAVA_OPTS is a list of words, as in tools/pyto
-  PYTO=("$JAVA_HOME/bin/java" ${PYTO_JAVA_OPTS:-} -jar "$IL_ROOT/target/pyto.jar")
+  # shellcheck disable=SC2207,SC2206 # lists of words, as in tools/pyto
+  PYTO=("$JAVA_HOME/bin/java" $(pyto_jvm_options) ${PYTO_JAVA_OPTS:-} -jar "$IL_ROOT/target/pyto.jar")
 }
