@@ -1,105 +1,155 @@
 package pyto.peer;
 
 import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import pyto.piece.Block;
+import pyto.piece.PieceGeometry;
 import pyto.storage.Storage;
 
 /**
- * Checks finished pieces (SHA-1, BEP 3) from the blocks kept in memory as they arrived, so
- * that a piece is not read back from disk to be checked.
+ * The blocks of unfinished pieces, held in memory until their piece is checked (SHA-1,
+ * BEP 3), and the check itself: a piece is hashed from memory, and only a piece that
+ * matches its hash is written to disk, in as few writes as its blocks allow.
  *
- * <p>Every block that arrives is written to disk and also kept here (a second reference to
- * the array it was read into, not a copy) until its piece is complete. Blocks kept, across
- * all pieces, are held to {@link #MAX_KEPT_BYTES}: past that a block is only written. A
- * digest takes bytes in order only, so the check hashes the kept blocks from the start of
- * the piece up to the first one missing, and reads the rest from disk. Either way the answer
- * is the hash of what is on disk.
+ * <p>So a piece is not read back from disk to be checked, corrupt data never reaches the
+ * disk, and the disk gets a few large writes instead of one per 16 KiB block. Blocks held,
+ * across all pieces, are limited to {@link #MAX_HELD_BYTES}: past that the caller writes a
+ * block at once ({@link #hold} says no), and the check reads it back from disk. A block
+ * held is lost if the program ends before its piece is checked; it was not verified, so
+ * nothing verified is lost.
  *
- * <p>Peer threads add blocks and {@link PieceVerifier}'s thread checks pieces: a lock guards
- * the kept blocks, and is not held while hashing or reading.
+ * <p>Peer threads hold blocks and the verifier's thread checks pieces: a lock guards the
+ * blocks held, and is not held while hashing or writing.
  */
 final class PieceHashing {
 
-    /** Blocks kept at most, per torrent: the pieces in flight fit easily. */
-    static final long MAX_KEPT_BYTES = 16L << 20;
+    /** Blocks held at most, per torrent: the pieces in flight fit easily. */
+    static final long MAX_HELD_BYTES = 16L << 20;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Map<Integer, Map<Integer, byte[]>> kept = new HashMap<>(); // piece -> offset -> block; guarded by lock
-    private long keptBytes;                                                  // guarded by lock
+    private final Map<Integer, Map<Integer, byte[]>> held = new HashMap<>(); // piece -> offset -> block; guarded by lock
+    private long heldBytes;                                                  // guarded by lock
     private final Storage storage;
-    private final long maxKeptBytes;
+    private final PieceGeometry geometry;
+    private final long maxHeldBytes;
 
-    PieceHashing(Storage storage) {
-        this(storage, MAX_KEPT_BYTES);
+    PieceHashing(Storage storage, PieceGeometry geometry) {
+        this(storage, geometry, MAX_HELD_BYTES);
     }
 
-    /** @param maxKeptBytes how much of the blocks to keep; tests pass a small limit */
-    PieceHashing(Storage storage, long maxKeptBytes) {
+    /** @param maxHeldBytes how much of the blocks to hold; tests pass a small limit */
+    PieceHashing(Storage storage, PieceGeometry geometry, long maxHeldBytes) {
         this.storage = storage;
-        this.maxKeptBytes = maxKeptBytes;
+        this.geometry = geometry;
+        this.maxHeldBytes = maxHeldBytes;
     }
 
     /**
-     * A block is on disk: keep it for its piece's check, if there is room. {@code data} holds
-     * exactly the block and must not change afterwards.
+     * A block arrived: holds it for its piece's check if there is room. False when there is
+     * none: the caller writes the block to disk itself. {@code data} holds exactly the block
+     * and must not change afterwards.
      */
-    void written(Block block, byte[] data) {
+    boolean hold(Block block, byte[] data) {
         lock.lock();
         try {
-            if (keptBytes + data.length <= maxKeptBytes) {
-                kept.computeIfAbsent(block.piece(), p -> new HashMap<>()).put(block.begin(), data);
-                keptBytes += data.length;
+            if (heldBytes + data.length > maxHeldBytes) {
+                return false;
             }
+            held.computeIfAbsent(block.piece(), p -> new HashMap<>()).put(block.begin(), data);
+            heldBytes += data.length;
+            return true;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Every block of {@code piece} is on disk: whether the piece matches its hash. */
-    boolean verify(int piece) throws IOException {
-        Map<Integer, byte[]> blocks;
+    /**
+     * Every block of {@code piece} has arrived, held here or written: whether the piece matches
+     * its hash. A good piece's held blocks are then written, staged in {@code scratch} (any
+     * size of at least one block); a bad piece's are dropped. If reading or writing fails, the
+     * blocks are held again, for a later check.
+     */
+    boolean check(int piece, ByteBuffer scratch) throws IOException {
+        Map<Integer, byte[]> blocks = take(piece);
+        try {
+            boolean good = storage.verifyPiece(piece, blocks);
+            if (good) {
+                write(piece, blocks, scratch);
+            }
+            return good;
+        } catch (IOException | RuntimeException e) {
+            putBack(piece, blocks);
+            throw e;
+        }
+    }
+
+    /** Bytes of blocks held now (for tests). */
+    long heldBytes() {
         lock.lock();
         try {
-            blocks = kept.remove(piece);
-            if (blocks != null) {
-                for (byte[] b : blocks.values()) {
-                    keptBytes -= b.length;
+            return heldBytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Writes the held blocks of a good piece: each run of adjacent blocks in one write, as far as scratch holds. */
+    private void write(int piece, Map<Integer, byte[]> blocks, ByteBuffer scratch) throws IOException {
+        scratch.clear();
+        int runStart = 0;
+        for (int begin = 0; begin < geometry.pieceSize(piece); begin += PieceGeometry.BLOCK_SIZE) {
+            byte[] block = blocks.get(begin);
+            if (block == null || scratch.remaining() < block.length) {
+                flush(piece, runStart, scratch);
+            }
+            if (block != null) {
+                if (scratch.position() == 0) {
+                    runStart = begin;
                 }
-            }
-        } finally {
-            lock.unlock();
-        }
-        MessageDigest sha1 = newSha1();
-        int hashed = 0;
-        if (blocks != null) {
-            for (byte[] next; (next = blocks.get(hashed)) != null; ) {
-                sha1.update(next);
-                hashed += next.length;
+                scratch.put(block);
             }
         }
-        return storage.verifyPiece(piece, sha1, hashed);
+        flush(piece, runStart, scratch);
     }
 
-    /** Bytes of blocks kept now (for tests). */
-    long keptBytes() {
+    private void flush(int piece, int begin, ByteBuffer scratch) throws IOException {
+        if (scratch.position() > 0) {
+            storage.write(piece, begin, scratch.flip());
+            scratch.clear();
+        }
+    }
+
+    private Map<Integer, byte[]> take(int piece) {
         lock.lock();
         try {
-            return keptBytes;
+            Map<Integer, byte[]> blocks = held.remove(piece);
+            if (blocks == null) {
+                return Map.of();
+            }
+            for (byte[] b : blocks.values()) {
+                heldBytes -= b.length;
+            }
+            return blocks;
         } finally {
             lock.unlock();
         }
     }
 
-    private static MessageDigest newSha1() {
+    private void putBack(int piece, Map<Integer, byte[]> blocks) {
+        if (blocks.isEmpty()) {
+            return;
+        }
+        lock.lock();
         try {
-            return MessageDigest.getInstance("SHA-1");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-1", e);
+            held.computeIfAbsent(piece, p -> new HashMap<>()).putAll(blocks);
+            for (byte[] b : blocks.values()) {
+                heldBytes += b.length;
+            }
+        } finally {
+            lock.unlock();
         }
     }
 }

@@ -77,7 +77,7 @@ public final class Swarm {
         this.trace = trace;
         this.maxPeers = maxPeers;
         this.timeouts = timeouts;
-        this.hashing = new PieceHashing(storage);
+        this.hashing = new PieceHashing(storage, geometry);
         this.verifier = new PieceVerifier(hashing, new PieceVerifier.Verdicts() {
             @Override
             public void checked(int piece, boolean good) {
@@ -85,7 +85,7 @@ public final class Swarm {
             }
 
             @Override
-            public void unreadable(int piece, IOException e) {
+            public void failed(int piece, IOException e) {
                 picker.onPieceFailed(piece); // fetch it again, if the torrent goes on
                 diskError(e);
             }
@@ -216,21 +216,23 @@ public final class Swarm {
     // ---- blocks and pieces ------------------------------------------------------------------
 
     /**
-     * A block arrived from {@code from}. If the picker still wants it, it goes to disk; if it
-     * completes its piece, the piece is queued for its check ({@link #verifyPieces}).
+     * A block arrived from {@code from}. If the picker still wants it, it is held in memory
+     * (or, when too much is held, written to disk); if it completes its piece, the piece is
+     * queued for its check ({@link #verifyPieces}), which also writes it out.
      */
     void onBlock(PeerConnection from, Block block, byte[] data) throws IOException {
         if (!picker.claim(block)) {
             wasted.addAndGet(block.length()); // a duplicate from endgame, or a block nobody wants
             return;
         }
-        try {
-            storage.writeBlock(block.piece(), block.begin(), data, 0, block.length());
-        } catch (IOException e) {
-            picker.onWriteFailed(block);
-            throw diskError(e);
+        if (!hashing.hold(block, data)) {
+            try {
+                storage.writeBlock(block.piece(), block.begin(), data, 0, block.length());
+            } catch (IOException e) {
+                picker.onWriteFailed(block);
+                throw diskError(e);
+            }
         }
-        hashing.written(block, data);
         reputation.sent(block.piece(), from);
         if (picker.isEndgame()) {
             for (PeerConnection p : peers()) {
@@ -239,7 +241,7 @@ public final class Swarm {
                 }
             }
         }
-        if (picker.onBlockWritten(block)) {
+        if (picker.onBlockStored(block)) {
             verifier.submit(block.piece());
         }
     }

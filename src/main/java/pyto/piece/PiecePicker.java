@@ -22,12 +22,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * has and what arrived and ask what to request; whoever writes blocks and checks hashes
  * reports those. Every method holds one {@link ReentrantLock} briefly and does no I/O. The
  * picker holds no data, only the state of each block of the pieces in progress (see
- * {@link PartialPiece}); blocks go to disk as they arrive and a finished piece is hashed
- * by reading it back. {@link #claim} is what ensures each block is written once: the first
- * copy wins, duplicates from endgame or from a slow peer are refused.
+ * {@link PartialPiece}); the caller stores each block as it arrives and checks a finished
+ * piece. {@link #claim} is what ensures each block is stored once: the first copy wins,
+ * duplicates from endgame or from a slow peer are refused.
  *
  * <p>Costs, for N pieces of which P are in progress (P is a few dozen at most):
- * {@code claim}, {@code onBlockWritten}, {@code onWriteFailed}, {@code onHave} and
+ * {@code claim}, {@code onBlockStored}, {@code onWriteFailed}, {@code onHave} and
  * {@code availability} are O(1); {@code pick} is O(P log P) plus the blocks it hands out,
  * and starting a new piece adds two passes ({@link Availability#choose}) over the pieces
  * this peer has and we lack, 64 at a time: N/64 words plus a look at each candidate, once
@@ -284,7 +284,7 @@ public final class PiecePicker {
 
     /**
      * A block arrived. True if we still want it and no copy arrived before: the caller now
-     * writes it and reports {@link #onBlockWritten} or {@link #onWriteFailed}. False for
+     * stores it and reports {@link #onBlockStored} or {@link #onWriteFailed}. False for
      * anything else (a duplicate, a piece we have or never asked for, a block not cut as
      * ours): the caller drops the data.
      */
@@ -302,10 +302,10 @@ public final class PiecePicker {
     }
 
     /**
-     * A claimed block is on disk. True if that completes its piece: the caller now hashes
-     * the piece and reports {@link #onPieceVerified} or {@link #onPieceFailed}.
+     * A claimed block is stored (in memory until its piece is checked, or on disk). True if
+     * that completes its piece: the caller now checks the piece and reports {@link #onPieceVerified} or {@link #onPieceFailed}.
      */
-    public boolean onBlockWritten(Block block) {
+    public boolean onBlockStored(Block block) {
         lock.lock();
         try {
             PartialPiece partial = claimed(block);

@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import pyto.metainfo.FileEntry;
@@ -64,13 +65,23 @@ public final class Storage implements AutoCloseable {
     /** Writes {@code len} bytes of {@code data} from {@code off} at {@code begin} in {@code piece}. */
     public void writeBlock(int piece, int begin, byte[] data, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, data.length);
+        write(piece, begin, ByteBuffer.wrap(data, off, len));
+    }
+
+    /**
+     * Writes the bytes {@code src} has remaining at {@code begin} in {@code piece}; its
+     * position does not move. A direct buffer spares the JDK a copy into one of its own.
+     */
+    public void write(int piece, int begin, ByteBuffer src) throws IOException {
+        int from = src.position();
+        int len = src.remaining();
         for (FileLayout.Segment s : layout.segments(streamOffset(piece, begin, len), len)) {
             if (s.padding()) {
                 continue; // BEP 47: zeros by definition, never stored
             }
             handles.markDirty(s.file());
             handles.withChannel(s.file(), true, channel ->
-                    writeFully(channel, ByteBuffer.wrap(data, off + s.rangeOffset(), s.length()), s));
+                    writeFully(channel, src.slice(from + s.rangeOffset(), s.length()), s));
         }
     }
 
@@ -86,29 +97,42 @@ public final class Storage implements AutoCloseable {
 
     /** Whether {@code piece} is on disk with the SHA-1 the metainfo gives; missing files mean no. */
     public boolean verifyPiece(int piece) throws IOException {
-        return verifyPiece(piece, new byte[CHUNK], sha1());
+        return verifyPiece(piece, Map.of(), new byte[CHUNK], sha1());
     }
 
     /** {@link #verifyPiece(int)} with a caller's buffer and digest, reused across pieces. */
     boolean verifyPiece(int piece, byte[] buffer, MessageDigest sha1) throws IOException {
-        sha1.reset();
-        return verifyRest(piece, sha1, 0, buffer);
+        return verifyPiece(piece, Map.of(), buffer, sha1);
     }
 
     /**
-     * Finishes checking a piece whose first {@code hashed} bytes are already in {@code sha1}
-     * (hashed from memory as they arrived): reads only the rest from disk.
+     * Whether {@code piece} matches its hash, taking the blocks in {@code inMemory} (by their
+     * offset in the piece) from there and reading only the rest from disk.
      */
-    public boolean verifyPiece(int piece, MessageDigest sha1, int hashed) throws IOException {
-        return verifyRest(piece, sha1, hashed, new byte[Math.min(CHUNK, Math.max(1, geometry.pieceSize(piece) - hashed))]);
+    public boolean verifyPiece(int piece, Map<Integer, byte[]> inMemory) throws IOException {
+        int unread = geometry.pieceSize(piece) - inMemory.values().stream().mapToInt(b -> b.length).sum();
+        return verifyPiece(piece, inMemory, new byte[Math.clamp(unread, 1, CHUNK)], sha1());
     }
 
-    private boolean verifyRest(int piece, MessageDigest sha1, int from, byte[] buffer) throws IOException {
+    private boolean verifyPiece(int piece, Map<Integer, byte[]> inMemory, byte[] buffer, MessageDigest sha1)
+            throws IOException {
+        sha1.reset();
         long start = streamOffset(piece, 0, 0);
         int size = geometry.pieceSize(piece);
         try {
-            for (int done = from; done < size; ) {
-                int n = Math.min(buffer.length, size - done);
+            for (int done = 0; done < size; ) {
+                byte[] block = inMemory.get(done);
+                if (block != null) {
+                    sha1.update(block);
+                    done += block.length;
+                    continue;
+                }
+                // Read from disk up to the next block in memory, a buffer's worth at most.
+                int end = Math.min(size, done + PieceGeometry.BLOCK_SIZE);
+                while (end < size && end - done < buffer.length && !inMemory.containsKey(end)) {
+                    end = Math.min(size, end + PieceGeometry.BLOCK_SIZE);
+                }
+                int n = Math.min(end - done, buffer.length);
                 read(start + done, buffer, 0, n);
                 sha1.update(buffer, 0, n);
                 done += n;

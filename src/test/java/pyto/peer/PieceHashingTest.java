@@ -1,8 +1,10 @@
 package pyto.peer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -15,16 +17,17 @@ import pyto.metainfo.Metainfo;
 import pyto.metainfo.MetainfoParser;
 import pyto.metainfo.TorrentCreator;
 import pyto.piece.Block;
+import pyto.piece.PieceGeometry;
 import pyto.storage.Storage;
 
 /**
- * Pieces of four 16 KiB blocks arriving in various orders. The tests tell the two ways to a
- * verdict apart, hashed from memory or read back from disk, by altering a block on disk after
- * it was written and reported.
+ * Pieces of four 16 KiB blocks, held in memory until they are checked: what reaches the disk,
+ * and where the check takes its bytes from (a block altered on disk after it was written
+ * tells whether the disk was read).
  */
 class PieceHashingTest {
 
-    private static final int BLOCK = 16 * 1024;
+    private static final int BLOCK = PieceGeometry.BLOCK_SIZE;
     private static final int PIECE = 4 * BLOCK;
 
     @TempDir
@@ -33,6 +36,7 @@ class PieceHashingTest {
     private byte[] content;
     private Metainfo metainfo;
     private Storage storage;
+    private final ByteBuffer scratch = ByteBuffer.allocateDirect(PIECE);
 
     @BeforeEach
     void torrent() throws IOException {
@@ -50,77 +54,94 @@ class PieceHashingTest {
     }
 
     @Test
-    void blocksAreKeptUntilTheirPieceIsCheckedFromMemory() throws IOException {
-        PieceHashing hashing = new PieceHashing(storage);
+    void aGoodPieceIsCheckedFromMemoryAndOnlyThenWritten() throws IOException {
+        PieceHashing hashing = hashing(PieceHashing.MAX_HELD_BYTES);
         arrive(hashing, 1, 0, 1, 2, 3);
-        assertThat(hashing.keptBytes()).isEqualTo(PIECE);
-        corruptOnDisk(1, 0); // the kept blocks have the true bytes: the disk is not read
-        assertThat(hashing.verify(1)).isTrue();
-        assertThat(hashing.keptBytes()).as("a checked piece lets its blocks go").isZero();
+        assertThat(hashing.heldBytes()).isEqualTo(PIECE);
+        assertThat(storage.verifyPiece(1)).as("nothing on disk yet").isFalse();
+        assertThat(hashing.check(1, scratch)).isTrue();
+        assertThat(storage.verifyPiece(1)).as("written once checked").isTrue();
+        assertThat(hashing.heldBytes()).isZero();
     }
 
     @Test
     void blocksInAnyOrderAreHashedInOrder() throws IOException {
-        PieceHashing hashing = new PieceHashing(storage);
+        PieceHashing hashing = hashing(PieceHashing.MAX_HELD_BYTES);
         arrive(hashing, 0, 2, 1, 3, 0);
-        corruptOnDisk(0, 3);
-        assertThat(hashing.verify(0)).isTrue();
+        assertThat(hashing.check(0, scratch)).isTrue();
+        assertThat(storage.verifyPiece(0)).isTrue();
     }
 
     @Test
-    void pastTheLimitBlocksAreReadBackFromDisk() throws IOException {
-        PieceHashing hashing = new PieceHashing(storage, 2 * BLOCK); // room for two blocks
-        arrive(hashing, 2, 1, 0, 2, 3);
-        assertThat(hashing.keptBytes()).isEqualTo(2 * BLOCK);
-        corruptOnDisk(2, 1); // kept: not read
-        assertThat(hashing.verify(2)).isTrue();
-        // Blocks 2 and 3 were not kept: their bytes come from disk, where a corruption is seen.
-        arrive(hashing, 2, 0, 1, 2, 3);
-        corruptOnDisk(2, 2);
-        assertThat(hashing.verify(2)).isFalse();
-    }
-
-    @Test
-    void aBlockPastAMissingOneIsReadFromDiskToo() throws IOException {
-        PieceHashing hashing = new PieceHashing(storage, 3 * BLOCK);
-        arrive(hashing, 0, 0, 1);
-        storage.writeBlock(0, 2 * BLOCK, block(0, 2), 0, BLOCK); // written, never reported: not kept
-        arrive(hashing, 0, 3);
-        assertThat(hashing.keptBytes()).isEqualTo(3 * BLOCK);
-        corruptOnDisk(0, 3); // the digest stops at the gap: block 3 comes from disk
-        assertThat(hashing.verify(0)).isFalse();
-        assertThat(hashing.keptBytes()).isZero();
-    }
-
-    @Test
-    void aCorruptBlockFailsThePieceWhicheverWayItCame() throws IOException {
-        PieceHashing hashing = new PieceHashing(storage);
-        byte[] bad = block(1, 2);
+    void aCorruptPieceNeverReachesTheDisk() throws IOException {
+        PieceHashing hashing = hashing(PieceHashing.MAX_HELD_BYTES);
+        byte[] bad = block(2, 1);
         bad[100] ^= 1;
-        storage.writeBlock(1, 2 * BLOCK, bad, 0, BLOCK);
-        hashing.written(new Block(1, 2 * BLOCK, BLOCK), bad);
-        arrive(hashing, 1, 3, 0, 1);
-        assertThat(hashing.verify(1)).isFalse();
-        // Fetched again, in order this time: a fresh digest.
-        arrive(hashing, 1, 0, 1, 2, 3);
-        assertThat(hashing.verify(1)).isTrue();
+        assertThat(hashing.hold(new Block(2, BLOCK, BLOCK), bad)).isTrue();
+        arrive(hashing, 2, 0, 2, 3);
+        assertThat(hashing.check(2, scratch)).isFalse();
+        assertThat(hashing.heldBytes()).isZero();
+        assertThat(Files.exists(dir.resolve("download/data.bin"))).as("not a byte written").isFalse();
+        // Fetched again: a fresh check.
+        arrive(hashing, 2, 0, 1, 2, 3);
+        assertThat(hashing.check(2, scratch)).isTrue();
+        assertThat(storage.verifyPiece(2)).isTrue();
     }
 
     @Test
-    void aPieceWithNoBlocksSeenIsCheckedFromDisk() throws IOException {
-        PieceHashing hashing = new PieceHashing(storage);
+    void pastTheLimitTheCallerWritesBlocksAndTheCheckReadsThemBack() throws IOException {
+        PieceHashing hashing = hashing(2 * BLOCK); // room for two blocks
+        arrive(hashing, 0, 1, 0, 2, 3);          // 1 and 0 held, 2 and 3 written
+        assertThat(hashing.heldBytes()).isEqualTo(2 * BLOCK);
+        corruptOnDisk(0, 1); // held: the disk's copy is not read, and the good one is written
+        assertThat(hashing.check(0, scratch)).isTrue();
+        assertThat(storage.verifyPiece(0)).isTrue();
+
+        arrive(hashing, 1, 0, 1, 2, 3);
+        corruptOnDisk(1, 2); // not held: read back from disk, where the corruption is seen
+        assertThat(hashing.check(1, scratch)).isFalse();
+    }
+
+    @Test
+    void heldBlocksAreWrittenInRunsAsLargeAsTheScratchAllows() throws IOException {
+        PieceHashing hashing = hashing(3 * BLOCK);
+        arrive(hashing, 0, 0, 1, 2, 3); // 3 is written at once; 0-2 are one run
+        assertThat(hashing.check(0, ByteBuffer.allocate(BLOCK))).isTrue(); // one block per write
+        assertThat(storage.verifyPiece(0)).isTrue();
+    }
+
+    @Test
+    void aPieceWithNoBlocksHeldIsCheckedFromDisk() throws IOException {
+        PieceHashing hashing = hashing(PieceHashing.MAX_HELD_BYTES);
         for (int b = 0; b < 4; b++) {
             storage.writeBlock(0, b * BLOCK, block(0, b), 0, BLOCK);
         }
-        assertThat(hashing.verify(0)).isTrue();
+        assertThat(hashing.check(0, scratch)).isTrue();
     }
 
-    /** Writes the given blocks of {@code piece} to disk, in this order, and reports each. */
+    @Test
+    void whenTheWriteFailsTheBlocksAreHeldForTheNextCheck() throws IOException {
+        PieceHashing hashing = hashing(PieceHashing.MAX_HELD_BYTES);
+        arrive(hashing, 1, 0, 1, 2, 3);
+        Path file = Files.createDirectories(dir.resolve("download/data.bin")); // a directory in the way
+        assertThatThrownBy(() -> hashing.check(1, scratch)).isInstanceOf(IOException.class);
+        assertThat(hashing.heldBytes()).isEqualTo(PIECE);
+        Files.delete(file);
+        assertThat(hashing.check(1, scratch)).isTrue();
+        assertThat(storage.verifyPiece(1)).isTrue();
+    }
+
+    private PieceHashing hashing(long maxHeldBytes) {
+        return new PieceHashing(storage, PieceGeometry.of(metainfo), maxHeldBytes);
+    }
+
+    /** The given blocks of {@code piece} arrive in this order: held, or written when there is no room. */
     private void arrive(PieceHashing hashing, int piece, int... blocks) throws IOException {
         for (int b : blocks) {
             byte[] data = block(piece, b);
-            storage.writeBlock(piece, b * BLOCK, data, 0, BLOCK);
-            hashing.written(new Block(piece, b * BLOCK, BLOCK), data);
+            if (!hashing.hold(new Block(piece, b * BLOCK, BLOCK), data)) {
+                storage.writeBlock(piece, b * BLOCK, data, 0, BLOCK);
+            }
         }
     }
 

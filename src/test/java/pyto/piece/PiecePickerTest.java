@@ -120,8 +120,8 @@ class PiecePickerTest {
         List<Block> blocks = picker.pick(Bitfield.full(1), 2, NONE);
 
         blocks.forEach(picker::claim);
-        assertThat(picker.onBlockWritten(blocks.get(0))).isFalse();
-        assertThat(picker.onBlockWritten(blocks.get(1))).isTrue();
+        assertThat(picker.onBlockStored(blocks.get(0))).isFalse();
+        assertThat(picker.onBlockStored(blocks.get(1))).isTrue();
         assertThat(picker.isComplete()).isFalse();
         assertThat(picker.pick(Bitfield.full(1), 2, NONE)).as("waiting for its hash check").isEmpty();
 
@@ -137,7 +137,7 @@ class PiecePickerTest {
         List<Block> blocks = picker.pick(Bitfield.full(1), 2, NONE);
         for (Block block : blocks) {
             picker.claim(block);
-            picker.onBlockWritten(block);
+            picker.onBlockStored(block);
         }
 
         picker.onPieceFailed(0);
@@ -191,7 +191,7 @@ class PiecePickerTest {
         picker.onRequestsCancelled(List.of(block));
 
         assertThat(picker.claim(block)).isFalse();
-        assertThat(picker.onBlockWritten(block)).isFalse();
+        assertThat(picker.onBlockStored(block)).isFalse();
     }
 
     @Test
@@ -208,7 +208,7 @@ class PiecePickerTest {
 
         assertThat(last).isEqualTo(new Block(3, 0, 4101));
         assertThat(picker.claim(last)).isTrue();
-        assertThat(picker.onBlockWritten(last)).isTrue();
+        assertThat(picker.onBlockStored(last)).isTrue();
     }
 
     @Test

@@ -91,7 +91,7 @@ class PiecePickerThreadsTest {
         }
         writes.incrementAndGet(block.piece() * 4 + block.index());
         Thread.yield();   // the disk write takes a while: duplicates arrive meanwhile
-        if (picker.onBlockWritten(block)) {
+        if (picker.onBlockStored(block)) {
             picker.onPieceVerified(block.piece());
         }
     }
