@@ -10,17 +10,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * Checks each finished piece (BEP 3: a piece counts only once its SHA-1 matches) and writes
  * it out ({@link PieceHashing#check}) on a thread of its own. The peer thread that completes
  * a piece only queues it here and goes back to its socket, so that receiving on one side and
- * hashing and writing on the other run on two cores at once; together they are more than
+ * hashing and writing on the other run on two cores at once; hashing and writing are more than
  * half the CPU a download takes. The hand-off is one per piece, not per block: waking a
  * thread costs a few microseconds, and a block arrives every 30 microseconds on a fast link.
  *
- * <p>The queue outlives a run of the torrent: {@link #run()} is the verifier task of one run
+ * <p>The queue outlives a run of the torrent: {@link #run()} is a verifier task of one run
  * and ends when the run is cancelled, and pieces still queued then are checked in the next
- * run (a piece whose check was cut short is checked again, from disk).
+ * run (a piece whose check was cut short too).
  */
 final class PieceVerifier {
 
-    /** A 1 MiB piece, a common size, goes to disk in one write. */
+    /** Where a verifier gathers a piece's blocks for one write: a 1 MiB piece, a common size, in one. */
     static final int SCRATCH_BYTES = 1 << 20;
 
     /** What becomes of a piece; called on the verifier's thread. */
@@ -37,8 +37,6 @@ final class PieceVerifier {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition queued = lock.newCondition();
     private final ArrayDeque<Integer> pending = new ArrayDeque<>(); // guarded by lock
-    /** Where a piece's blocks are gathered for one write; used by the verifier's thread only. */
-    private final ByteBuffer scratch = ByteBuffer.allocateDirect(SCRATCH_BYTES);
 
     PieceVerifier(PieceHashing hashing, Verdicts verdicts) {
         this.hashing = hashing;
@@ -66,42 +64,45 @@ final class PieceVerifier {
         }
     }
 
-    /** The verifier task of one run: checks queued pieces until the thread is interrupted. */
+    /**
+     * A verifier task of one run: checks queued pieces until the thread is interrupted. Any
+     * number of them may take pieces from the queue; a torrent runs one (see Swarm).
+     */
     void run() throws InterruptedException {
+        ByteBuffer scratch = ByteBuffer.allocateDirect(SCRATCH_BYTES);
         while (true) {
-            int piece = next();
+            int piece = take();
             boolean good;
             try {
                 good = hashing.check(piece, scratch);
             } catch (IOException e) {
                 if (Thread.currentThread().isInterrupted()) {
-                    return; // the run is over; the piece stays queued for the next one
+                    putBack(piece); // the run is over; the next one checks it
+                    return;
                 }
-                done();
                 verdicts.failed(piece, e);
                 continue;
             }
-            done();
             verdicts.checked(piece, good);
         }
     }
 
-    private int next() throws InterruptedException {
+    private int take() throws InterruptedException {
         lock.lock();
         try {
             while (pending.isEmpty()) {
                 queued.await();
             }
-            return pending.peekFirst();
+            return pending.pollFirst();
         } finally {
             lock.unlock();
         }
     }
 
-    private void done() {
+    private void putBack(int piece) {
         lock.lock();
         try {
-            pending.pollFirst();
+            pending.addFirst(piece);
         } finally {
             lock.unlock();
         }

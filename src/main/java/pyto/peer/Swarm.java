@@ -218,7 +218,7 @@ public final class Swarm {
     /**
      * A block arrived from {@code from}. If the picker still wants it, it is held in memory
      * (or, when too much is held, written to disk); if it completes its piece, the piece is
-     * queued for its check ({@link #verifyPieces}), which also writes it out.
+     * queued for its check ({@link #startVerifier}), which also writes it out.
      */
     void onBlock(PeerConnection from, Block block, byte[] data) throws IOException {
         if (!picker.claim(block)) {
@@ -247,11 +247,16 @@ public final class Swarm {
     }
 
     /**
-     * The torrent's verifier task: checks each finished piece, until the run is cancelled.
-     * Pieces still waiting then are checked in the next run.
+     * Starts the verifier of a run in {@code scope}: it checks each finished piece until the
+     * run is cancelled. Pieces still waiting then are checked in the next run.
+     *
+     * <p>One thread, not one per core: on two cores a second verifier made downloads slower
+     * (the two contend for the file's lock in the kernel, and for the cores the peers need).
+     * When the one falls behind, blocks stop fitting in memory and the peer threads write them
+     * at once ({@link PieceHashing#hold}): the work is shared without any hand-off.
      */
-    public void verifyPieces() throws InterruptedException {
-        verifier.run();
+    public void startVerifier(Scope scope) {
+        scope.fork("verifier", verifier::run);
     }
 
     /** A finished piece was checked: keep it and tell everyone, or fetch it again. */
