@@ -216,6 +216,8 @@ il_pyto_jar() {
   . "$IL_ROOT/tools/lib/jdk.sh"
   pyto_use_jdk
   "$IL_ROOT/tools/pyto" --version >/dev/null
-  # shellcheck disable=SC2207,SC2206 # lists of words, as in tools/pyto
-  PYTO=("$JAVA_HOME/bin/java" $(pyto_jvm_options) ${PYTO_JAVA_OPTS:-} -jar "$IL_ROOT/target/pyto.jar")
+  local jvm
+  mapfile -t jvm < <(pyto_jvm_options "$IL_ROOT/target/pyto.jar")
+  # shellcheck disable=SC2206 # PYTO_JAVA_OPTS is a list of words, as in tools/pyto
+  PYTO=("$JAVA_HOME/bin/java" "${jvm[@]}" ${PYTO_JAVA_OPTS:-} -jar "$IL_ROOT/target/pyto.jar")
 }
