@@ -34,16 +34,19 @@ final class PieceHashing {
     private long heldBytes;                                                  // guarded by lock
     private final Storage storage;
     private final PieceGeometry geometry;
+    private final BlockArrays arrays;
     private final long maxHeldBytes;
 
-    PieceHashing(Storage storage, PieceGeometry geometry) {
-        this(storage, geometry, MAX_HELD_BYTES);
+    /** @param arrays where the blocks' arrays go back once their piece is written */
+    PieceHashing(Storage storage, PieceGeometry geometry, BlockArrays arrays) {
+        this(storage, geometry, arrays, MAX_HELD_BYTES);
     }
 
     /** @param maxHeldBytes how much of the blocks to hold; tests pass a small limit */
-    PieceHashing(Storage storage, PieceGeometry geometry, long maxHeldBytes) {
+    PieceHashing(Storage storage, PieceGeometry geometry, BlockArrays arrays, long maxHeldBytes) {
         this.storage = storage;
         this.geometry = geometry;
+        this.arrays = arrays;
         this.maxHeldBytes = maxHeldBytes;
     }
 
@@ -69,8 +72,8 @@ final class PieceHashing {
     /**
      * Every block of {@code piece} has arrived, held here or written: whether the piece matches
      * its hash. A good piece's held blocks are then written, staged in {@code scratch} (any
-     * size of at least one block); a bad piece's are dropped. If reading or writing fails, the
-     * blocks are held again, for a later check.
+     * size of at least one block); a bad piece's are dropped. Either way their arrays go back
+     * for reuse. If reading or writing fails, the blocks are held again, for a later check.
      */
     boolean check(int piece, ByteBuffer scratch) throws IOException {
         Map<Integer, byte[]> blocks = take(piece);
@@ -79,6 +82,7 @@ final class PieceHashing {
             if (good) {
                 write(piece, blocks, scratch);
             }
+            arrays.giveBack(blocks.values()); // written, or dropped
             return good;
         } catch (IOException | RuntimeException e) {
             putBack(piece, blocks);

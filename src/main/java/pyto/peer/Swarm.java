@@ -70,14 +70,15 @@ public final class Swarm {
         this.infoHash = infoHash;
         this.ourHandshake = Handshake.of(infoHash, ourId);
         this.geometry = picker.geometry();
-        this.codec = new MessageCodec(geometry.pieceCount());
+        BlockArrays arrays = new BlockArrays();
+        this.codec = new MessageCodec(geometry.pieceCount(), arrays);
         this.picker = picker;
         this.storage = storage;
         this.events = events;
         this.trace = trace;
         this.maxPeers = maxPeers;
         this.timeouts = timeouts;
-        this.hashing = new PieceHashing(storage, geometry);
+        this.hashing = new PieceHashing(storage, geometry, arrays);
         this.verifier = new PieceVerifier(hashing, new PieceVerifier.Verdicts() {
             @Override
             public void checked(int piece, boolean good) {

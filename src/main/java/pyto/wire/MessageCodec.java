@@ -3,6 +3,7 @@ package pyto.wire;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.function.IntFunction;
 import pyto.wire.PeerMessage.Bitfield;
 import pyto.wire.PeerMessage.Cancel;
 import pyto.wire.PeerMessage.Choke;
@@ -49,14 +50,24 @@ public final class MessageCodec {
     private final int pieceCount;
     private final int bitfieldBytes;
     private final int maxLength;
+    private final IntFunction<byte[]> blockArrays;
 
     public MessageCodec(int pieceCount) {
+        this(pieceCount, byte[]::new);
+    }
+
+    /**
+     * @param blockArrays where the arrays for blocks of piece messages come from, given their
+     *     length; the codec fills every byte of them
+     */
+    public MessageCodec(int pieceCount, IntFunction<byte[]> blockArrays) {
         if (pieceCount <= 0) {
             throw new IllegalArgumentException("a torrent has at least one piece, not " + pieceCount);
         }
         this.pieceCount = pieceCount;
         this.bitfieldBytes = (pieceCount + 7) / 8;
         this.maxLength = Math.max(MAX_BLOCK + PIECE_OVERHEAD, 1 + bitfieldBytes);
+        this.blockArrays = blockArrays;
     }
 
     /** The largest length prefix {@link #read} accepts. */
@@ -139,7 +150,7 @@ public final class MessageCodec {
         }
         int piece = readPieceIndex("piece", in);
         int begin = readOffset("piece", in);
-        byte[] data = new byte[length - 9];
+        byte[] data = blockArrays.apply(length - 9);
         in.readFully(data);
         return new Piece(piece, begin, data);
     }

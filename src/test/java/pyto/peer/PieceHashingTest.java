@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,6 +38,7 @@ class PieceHashingTest {
     private Metainfo metainfo;
     private Storage storage;
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(PIECE);
+    private final BlockArrays arrays = new BlockArrays();
 
     @BeforeEach
     void torrent() throws IOException {
@@ -131,8 +133,26 @@ class PieceHashingTest {
         assertThat(storage.verifyPiece(1)).isTrue();
     }
 
+    @Test
+    void theArraysOfACheckedPieceAreReusedButNotThoseOfOneStillHeld() throws Exception {
+        PieceHashing hashing = hashing(PieceHashing.MAX_HELD_BYTES);
+        byte[] first = block(0, 0);
+        assertThat(hashing.hold(new Block(0, 0, BLOCK), first)).isTrue();
+        arrive(hashing, 0, 1, 2, 3);
+        arrive(hashing, 1, 0);
+        assertThat(arrays.kept()).isZero();
+        assertThat(hashing.check(0, scratch)).isTrue();
+        assertThat(arrays.kept()).isEqualTo(4);
+        List<byte[]> reused = List.of(arrays.apply(BLOCK), arrays.apply(BLOCK), arrays.apply(BLOCK), arrays.apply(BLOCK));
+        assertThat(reused).anyMatch(a -> a == first);
+        byte[] fresh = arrays.apply(BLOCK);
+        assertThat(reused).as("none left: a new one").noneMatch(a -> a == fresh);
+        assertThat(arrays.apply(100)).hasSize(100);
+        assertThat(storage.verifyPiece(0)).as("reusing the arrays did not touch what was written").isTrue();
+    }
+
     private PieceHashing hashing(long maxHeldBytes) {
-        return new PieceHashing(storage, PieceGeometry.of(metainfo), maxHeldBytes);
+        return new PieceHashing(storage, PieceGeometry.of(metainfo), arrays, maxHeldBytes);
     }
 
     /** The given blocks of {@code piece} arrive in this order: held, or written when there is no room. */
