@@ -19,8 +19,11 @@ import pyto.piece.PieceGeometry;
  */
 final class BlockArrays implements IntFunction<byte[]> {
 
-    /** Arrays kept for reuse at most: as many as {@link PieceHashing} holds. */
-    static final int MAX_KEPT = (int) (PieceHashing.MAX_HELD_BYTES / PieceGeometry.BLOCK_SIZE);
+    /**
+     * Arrays kept for reuse at most (4 MiB): enough for the blocks that arrive while the next
+     * piece is checked; kept memory is memory a seeding torrent does not use.
+     */
+    static final int MAX_KEPT = 256;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<byte[]> free = new ArrayDeque<>(); // guarded by lock
@@ -51,6 +54,16 @@ final class BlockArrays implements IntFunction<byte[]> {
                     free.addFirst(a); // the most recently used first: likelier still in a cache
                 }
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Lets every kept array go: the download is complete, no more blocks will come. */
+    void clear() {
+        lock.lock();
+        try {
+            free.clear();
         } finally {
             lock.unlock();
         }

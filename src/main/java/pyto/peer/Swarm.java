@@ -50,6 +50,7 @@ public final class Swarm {
     private final ReentrantLock lock = new ReentrantLock();
     private final List<PeerConnection> peers = new ArrayList<>();
     private final Reputation reputation = new Reputation();
+    private final BlockArrays arrays;
     private final PieceHashing hashing;
     private final PieceVerifier verifier;
     private final List<TokenBucket> downloadLimits;
@@ -70,7 +71,7 @@ public final class Swarm {
         this.infoHash = infoHash;
         this.ourHandshake = Handshake.of(infoHash, ourId);
         this.geometry = picker.geometry();
-        BlockArrays arrays = new BlockArrays();
+        this.arrays = new BlockArrays();
         this.codec = new MessageCodec(geometry.pieceCount(), arrays);
         this.picker = picker;
         this.storage = storage;
@@ -325,9 +326,11 @@ public final class Swarm {
 
     /**
      * The download is complete: we are no longer interested in anyone, and peers that are
-     * seeds too have nothing to trade with us, so they are let go.
+     * seeds too have nothing to trade with us, so they are let go (and so are the arrays
+     * kept for blocks).
      */
     public void onComplete() {
+        arrays.clear();
         for (PeerConnection p : peers()) {
             p.updateInterest();
             if (p.isSeed()) {
