@@ -73,7 +73,8 @@ final class PieceHashing {
      * Every block of {@code piece} has arrived, held here or written: whether the piece matches
      * its hash. A good piece's held blocks are then written, staged in {@code scratch} (any
      * size of at least one block); a bad piece's are dropped. Either way their arrays go back
-     * for reuse. If reading or writing fails, the blocks are held again, for a later check.
+     * for reuse. If reading or writing fails, the blocks are dropped too, unless this thread
+     * was interrupted: then they are held again, for the next run's check.
      */
     boolean check(int piece, ByteBuffer scratch) throws IOException {
         Map<Integer, byte[]> blocks = take(piece);
@@ -85,8 +86,10 @@ final class PieceHashing {
             arrays.giveBack(blocks.values()); // written, or dropped
             return good;
         } catch (IOException | RuntimeException e) {
-            putBack(piece, blocks);
-            throw e;
+            if (Thread.currentThread().isInterrupted()) {
+                putBack(piece, blocks); // the run is ending; the next one checks the piece again
+            }
+            throw e; // else the piece is fetched again, or the torrent stops on a disk error
         }
     }
 

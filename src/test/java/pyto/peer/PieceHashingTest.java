@@ -122,13 +122,23 @@ class PieceHashingTest {
     }
 
     @Test
-    void whenTheWriteFailsTheBlocksAreHeldForTheNextCheck() throws IOException {
+    void aFailedWriteDropsTheBlocksButAnInterruptedOneKeepsThem() throws Exception {
         PieceHashing hashing = hashing(PieceHashing.MAX_HELD_BYTES);
         arrive(hashing, 1, 0, 1, 2, 3);
         Path file = Files.createDirectories(dir.resolve("download/data.bin")); // a directory in the way
+        Thread.currentThread().interrupt(); // the run is ending
+        try {
+            assertThatThrownBy(() -> hashing.check(1, scratch)).isInstanceOf(IOException.class);
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(hashing.heldBytes()).as("kept for the next run's check").isEqualTo(PIECE);
+
         assertThatThrownBy(() -> hashing.check(1, scratch)).isInstanceOf(IOException.class);
-        assertThat(hashing.heldBytes()).isEqualTo(PIECE);
+        assertThat(hashing.heldBytes()).as("a disk error: the piece will be fetched again").isZero();
         Files.delete(file);
+        arrive(hashing, 1, 0, 1, 2, 3);
+        assertThat(hashing.heldBytes()).isEqualTo(PIECE);
         assertThat(hashing.check(1, scratch)).isTrue();
         assertThat(storage.verifyPiece(1)).isTrue();
     }
