@@ -70,8 +70,7 @@ class PieceHashingTest {
     void blocksInAnyOrderAreHashedInOrder() throws IOException {
         PieceHashing hashing = hashing(PieceHashing.MAX_HELD_BYTES);
         arrive(hashing, 0, 2, 1, 3, 0);
-        assertThat(hashing.check(0, scratch)).isTrue();
-        assertThat(storage.verifyPiece(0)).isTrue();
+        assertCheckedAndWritten(hashing, 0);
     }
 
     @Test
@@ -86,8 +85,7 @@ class PieceHashingTest {
         assertThat(Files.exists(dir.resolve("download/data.bin"))).as("not a byte written").isFalse();
         // Fetched again: a fresh check.
         arrive(hashing, 2, 0, 1, 2, 3);
-        assertThat(hashing.check(2, scratch)).isTrue();
-        assertThat(storage.verifyPiece(2)).isTrue();
+        assertCheckedAndWritten(hashing, 2);
     }
 
     @Test
@@ -96,8 +94,7 @@ class PieceHashingTest {
         arrive(hashing, 0, 1, 0, 2, 3);          // 1 and 0 held, 2 and 3 written
         assertThat(hashing.heldBytes()).isEqualTo(2 * BLOCK);
         corruptOnDisk(0, 1); // held: the disk's copy is not read, and the good one is written
-        assertThat(hashing.check(0, scratch)).isTrue();
-        assertThat(storage.verifyPiece(0)).isTrue();
+        assertCheckedAndWritten(hashing, 0);
 
         arrive(hashing, 1, 0, 1, 2, 3);
         corruptOnDisk(1, 2); // not held: read back from disk, where the corruption is seen
@@ -139,8 +136,7 @@ class PieceHashingTest {
         Files.delete(file);
         arrive(hashing, 1, 0, 1, 2, 3);
         assertThat(hashing.heldBytes()).isEqualTo(PIECE);
-        assertThat(hashing.check(1, scratch)).isTrue();
-        assertThat(storage.verifyPiece(1)).isTrue();
+        assertCheckedAndWritten(hashing, 1);
     }
 
     @Test
@@ -163,6 +159,11 @@ class PieceHashingTest {
 
     private PieceHashing hashing(long maxHeldBytes) {
         return new PieceHashing(storage, PieceGeometry.of(metainfo), arrays, maxHeldBytes);
+    }
+
+    private void assertCheckedAndWritten(PieceHashing hashing, int piece) throws IOException {
+        assertThat(hashing.check(piece, scratch)).as("piece %d checks", piece).isTrue();
+        assertThat(storage.verifyPiece(piece)).as("piece %d is on disk", piece).isTrue();
     }
 
     /** The given blocks of {@code piece} arrive in this order: held, or written when there is no room. */
