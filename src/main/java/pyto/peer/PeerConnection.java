@@ -192,6 +192,7 @@ public final class PeerConnection {
         if (isNew) {
             swarm.picker().onHave(piece);
             updateInterest();
+            requestMore(); // already interested: the new piece may fill a pipeline that had run dry
         }
     }
 
@@ -299,7 +300,7 @@ public final class PeerConnection {
         } finally {
             lock.unlock();
         }
-        swarm.picker().onRequestsCancelled(dropped);
+        swarm.onRequestsReturned(this, dropped);
     }
 
     /**

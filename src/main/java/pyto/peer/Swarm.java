@@ -183,8 +183,25 @@ public final class Swarm {
         }
         if (removed) {
             picker.onPeerGone(peer.peerHas());
-            picker.onRequestsCancelled(peer.outstandingRequests());
+            onRequestsReturned(peer, peer.outstandingRequests());
             events.peerGone(peer);
+        }
+    }
+
+    /**
+     * Blocks asked of {@code from} will not come from it (it choked us, went away, or is too
+     * slow): the picker offers them again, and the other peers are asked at once, not only
+     * when their next block arrives; one that had nothing left to fetch would wait for ever.
+     */
+    void onRequestsReturned(PeerConnection from, List<Block> blocks) {
+        if (blocks.isEmpty()) {
+            return;
+        }
+        picker.onRequestsCancelled(blocks);
+        for (PeerConnection p : peers()) {
+            if (p != from) {
+                p.requestMore();
+            }
         }
     }
 

@@ -18,8 +18,8 @@ import pyto.wire.PeerId;
 import pyto.wire.PeerMessage;
 
 /**
- * A pyto seeder seen from the wire (BEP 3), by a {@link RawPeer} that sends exactly the
- * messages a test chooses: what it answers, what it refuses, and what it says first.
+ * pyto seen from the wire (BEP 3), by a {@link RawPeer} that sends exactly the messages a
+ * test chooses: what a seeder answers, refuses and says first, and what a leecher asks for.
  */
 class PeerWireIT {
 
@@ -102,6 +102,38 @@ class PeerWireIT {
                                     new PeerMessage.Bitfield(Bitfield.full(swarm.metainfo.pieceCount()).toBytes())));
         }
         swarm.assertNoThreadLeft();
+    }
+
+    @Test
+    void aHaveFromAPeerWeAreWaitingOnBringsRequestsForTheNewPiece() throws Exception {
+        TestSwarm swarm = TestSwarm.create(dir, PIECE, false, 4L * PIECE);
+        try (swarm) {
+            Session session = swarm.session();
+            Torrent leecher = session.add(swarm.metainfo, swarm.dir("leech"));
+            assertThat(leecher.awaitState(Set.of(Torrent.State.DOWNLOADING), Duration.ofSeconds(10)))
+                    .isEqualTo(Torrent.State.DOWNLOADING);
+            try (RawPeer peer = RawPeer.dial(TestSwarm.addressOf(session), swarm.metainfo, PeerId.generate())) {
+                peer.send(new PeerMessage.Bitfield(Bitfield.parse("*...").toBytes()));
+                peer.send(new PeerMessage.Unchoke());
+                assertThat(piecesRequested(peer)).as("asked for what the peer has").containsExactly(0);
+                // We sit on those requests. Nothing arrives, but the peer now has a second piece:
+                // the leecher must not wait for a block before it asks for that one too.
+                peer.send(new PeerMessage.Have(2));
+                assertThat(piecesRequested(peer)).as("asked after the have").containsExactly(2);
+            }
+        }
+        swarm.assertNoThreadLeft();
+    }
+
+    /** The pieces of the requests that come until the other side has been quiet for 500 ms. */
+    private static Set<Integer> piecesRequested(RawPeer peer) throws IOException {
+        Set<Integer> pieces = new java.util.TreeSet<>();
+        for (Optional<PeerMessage> m; (m = peer.poll(Duration.ofMillis(500))).isPresent(); ) {
+            if (m.get() instanceof PeerMessage.Request(int piece, int begin, int length)) {
+                pieces.add(piece);
+            }
+        }
+        return pieces;
     }
 
     /**
