@@ -3,7 +3,11 @@ package pyto.peer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import pyto.piece.Block;
 import pyto.piece.PieceGeometry;
@@ -15,11 +19,17 @@ import pyto.storage.Storage;
  * matches its hash is written to disk, in as few writes as its blocks allow.
  *
  * <p>So a piece is not read back from disk to be checked, corrupt data never reaches the
- * disk, and the disk gets a few large writes instead of one per 16 KiB block. Blocks held,
- * across all pieces, are limited to {@link #MAX_HELD_BYTES}: past that the caller writes a
- * block at once ({@link #hold} says no), and the check reads it back from disk. A block
- * held is lost if the program ends before its piece is checked; it was not verified, so
- * nothing verified is lost.
+ * disk, and the disk gets a few large writes, from one thread, instead of one per 16 KiB
+ * block from every peer's thread (buffered writes to one file take turns in the kernel,
+ * and those that wait spin). A block held is lost if the program ends before its piece is
+ * checked; it was not verified, so nothing verified is lost.
+ *
+ * <p>Blocks held, across all pieces, are limited to {@link #MAX_HELD_BYTES}. When finished
+ * pieces waiting for their check fill the room, a peer thread with a new block waits until
+ * the checks have freed half of it: the verifier sets the pace, TCP slows the peer down,
+ * and each wait lets in many blocks, not one. When unfinished pieces alone fill the room
+ * (many peers, each with a piece under way), nothing will free it soon: {@link #hold} says
+ * no at once, the caller writes the block itself, and the check reads it back from disk.
  *
  * <p>Peer threads hold blocks and the verifier's thread checks pieces: a lock guards the
  * blocks held, and is not held while hashing or writing.
@@ -28,10 +38,15 @@ final class PieceHashing {
 
     /** Blocks held at most, per torrent: the pieces in flight fit easily. */
     static final long MAX_HELD_BYTES = 16L << 20;
+    /** The longest a peer thread waits for room before it writes its block itself. */
+    static final long MAX_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final ReentrantLock lock = new ReentrantLock();
+    private final Condition roomMade = lock.newCondition();
     private final Map<Integer, Map<Integer, byte[]>> held = new HashMap<>(); // piece -> offset -> block; guarded by lock
     private long heldBytes;                                                  // guarded by lock
+    private final Set<Integer> finished = new HashSet<>(); // pieces queued for their check; guarded by lock
+    private long finishedBytes;                            // their bytes held; guarded by lock
     private final Storage storage;
     private final PieceGeometry geometry;
     private final BlockArrays arrays;
@@ -51,19 +66,35 @@ final class PieceHashing {
     }
 
     /**
-     * A block arrived: holds it for its piece's check if there is room. False when there is
-     * none: the caller writes the block to disk itself. {@code data} holds exactly the block
-     * and must not change afterwards.
+     * A block arrived: holds it for its piece's check, if need be after a wait for room. False
+     * when there is none to wait for: the caller writes the block to disk itself.
+     * {@code data} holds exactly the block and must not change afterwards.
      */
-    boolean hold(Block block, byte[] data) {
+    boolean hold(Block block, byte[] data) throws InterruptedException {
         lock.lock();
         try {
-            if (heldBytes + data.length > maxHeldBytes) {
-                return false;
+            long left = MAX_WAIT_NANOS;
+            while (heldBytes + data.length > maxHeldBytes) {
+                if (finishedBytes == 0 || left <= 0) {
+                    return false; // only unfinished pieces fill the room: nothing frees it soon
+                }
+                left = roomMade.awaitNanos(left);
             }
             held.computeIfAbsent(block.piece(), p -> new HashMap<>()).put(block.begin(), data);
             heldBytes += data.length;
             return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Every block of {@code piece} has arrived: it waits for its check, which will free its blocks. */
+    void finished(int piece) {
+        lock.lock();
+        try {
+            if (finished.add(piece)) {
+                finishedBytes += bytes(held.get(piece));
+            }
         } finally {
             lock.unlock();
         }
@@ -129,34 +160,52 @@ final class PieceHashing {
         }
     }
 
+    /**
+     * Removes a piece's blocks (none: an empty map). Wakes the peers waiting for room once
+     * half the room is free, not at every piece, so that each wait lets in many blocks; or
+     * when no finished piece is left to free any.
+     */
     private Map<Integer, byte[]> take(int piece) {
         lock.lock();
         try {
             Map<Integer, byte[]> blocks = held.remove(piece);
-            if (blocks == null) {
-                return Map.of();
+            long bytes = bytes(blocks);
+            heldBytes -= bytes;
+            if (finished.remove(piece)) {
+                finishedBytes -= bytes;
             }
-            for (byte[] b : blocks.values()) {
-                heldBytes -= b.length;
+            if (heldBytes <= maxHeldBytes / 2 || finishedBytes == 0) {
+                roomMade.signalAll();
             }
-            return blocks;
+            return blocks == null ? Map.of() : blocks;
         } finally {
             lock.unlock();
         }
     }
 
+    /** The blocks of a piece whose check was cut short, back as they were: finished, waiting for a check. */
     private void putBack(int piece, Map<Integer, byte[]> blocks) {
-        if (blocks.isEmpty()) {
-            return;
-        }
         lock.lock();
         try {
-            held.computeIfAbsent(piece, p -> new HashMap<>()).putAll(blocks);
-            for (byte[] b : blocks.values()) {
-                heldBytes += b.length;
+            if (!blocks.isEmpty()) {
+                held.computeIfAbsent(piece, p -> new HashMap<>()).putAll(blocks);
+                heldBytes += bytes(blocks);
+            }
+            if (finished.add(piece)) {
+                finishedBytes += bytes(held.get(piece));
             }
         } finally {
             lock.unlock();
         }
+    }
+
+    private static long bytes(Map<Integer, byte[]> blocks) {
+        long sum = 0;
+        if (blocks != null) {
+            for (byte[] b : blocks.values()) {
+                sum += b.length;
+            }
+        }
+        return sum;
     }
 }

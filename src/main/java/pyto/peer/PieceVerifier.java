@@ -45,6 +45,7 @@ final class PieceVerifier {
 
     /** Every block of {@code piece} is on disk: check it soon. */
     void submit(int piece) {
+        hashing.finished(piece);
         lock.lock();
         try {
             pending.addLast(piece);

@@ -1,6 +1,7 @@
 package pyto.peer;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedByInterruptException;
 import java.util.ArrayList;
@@ -236,15 +237,16 @@ public final class Swarm {
 
     /**
      * A block arrived from {@code from}. If the picker still wants it, it is held in memory
-     * (or, when too much is held, written to disk); if it completes its piece, the piece is
-     * queued for its check ({@link #startVerifier}), which also writes it out.
+     * (after a wait for room, or written to disk at once when there is none to wait for); if
+     * it completes its piece, the piece is queued for its check ({@link #startVerifier}),
+     * which also writes it out.
      */
     void onBlock(PeerConnection from, Block block, byte[] data) throws IOException {
         if (!picker.claim(block)) {
             wasted.addAndGet(block.length()); // a duplicate from endgame, or a block nobody wants
             return;
         }
-        if (!hashing.hold(block, data)) {
+        if (!hold(block, data)) {
             try {
                 storage.writeBlock(block.piece(), block.begin(), data, 0, block.length());
             } catch (IOException e) {
@@ -265,14 +267,23 @@ public final class Swarm {
         }
     }
 
+    /** {@link PieceHashing#hold}, for a peer thread: an interrupt ends the peer. */
+    private boolean hold(Block block, byte[] data) throws InterruptedIOException {
+        try {
+            return hashing.hold(block, data);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("stopped while waiting for room for a block");
+        }
+    }
+
     /**
      * Starts the verifier of a run in {@code scope}: it checks each finished piece until the
      * run is cancelled. Pieces still waiting then are checked in the next run.
      *
      * <p>One thread, not one per core: on two cores a second verifier made downloads slower
      * (the two contend for the file's lock in the kernel, and for the cores the peers need).
-     * When the one falls behind, blocks stop fitting in memory and the peer threads write them
-     * at once ({@link PieceHashing#hold}): the work is shared without any hand-off.
+     * When the one falls behind, the peers wait for it ({@link PieceHashing#hold}).
      */
     public void startVerifier(Scope scope) {
         scope.fork("verifier", verifier::run);

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -56,7 +57,7 @@ class PieceHashingTest {
     }
 
     @Test
-    void aGoodPieceIsCheckedFromMemoryAndOnlyThenWritten() throws IOException {
+    void aGoodPieceIsCheckedFromMemoryAndOnlyThenWritten() throws Exception {
         PieceHashing hashing = hashing(PieceHashing.MAX_HELD_BYTES);
         arrive(hashing, 1, 0, 1, 2, 3);
         assertThat(hashing.heldBytes()).isEqualTo(PIECE);
@@ -67,14 +68,14 @@ class PieceHashingTest {
     }
 
     @Test
-    void blocksInAnyOrderAreHashedInOrder() throws IOException {
+    void blocksInAnyOrderAreHashedInOrder() throws Exception {
         PieceHashing hashing = hashing(PieceHashing.MAX_HELD_BYTES);
         arrive(hashing, 0, 2, 1, 3, 0);
         assertCheckedAndWritten(hashing, 0);
     }
 
     @Test
-    void aCorruptPieceNeverReachesTheDisk() throws IOException {
+    void aCorruptPieceNeverReachesTheDisk() throws Exception {
         PieceHashing hashing = hashing(PieceHashing.MAX_HELD_BYTES);
         byte[] bad = block(2, 1);
         bad[100] ^= 1;
@@ -89,7 +90,7 @@ class PieceHashingTest {
     }
 
     @Test
-    void pastTheLimitTheCallerWritesBlocksAndTheCheckReadsThemBack() throws IOException {
+    void pastTheLimitTheCallerWritesBlocksAndTheCheckReadsThemBack() throws Exception {
         PieceHashing hashing = hashing(2 * BLOCK); // room for two blocks
         arrive(hashing, 0, 1, 0, 2, 3);          // 1 and 0 held, 2 and 3 written
         assertThat(hashing.heldBytes()).isEqualTo(2 * BLOCK);
@@ -102,7 +103,7 @@ class PieceHashingTest {
     }
 
     @Test
-    void heldBlocksAreWrittenInRunsAsLargeAsTheScratchAllows() throws IOException {
+    void heldBlocksAreWrittenInRunsAsLargeAsTheScratchAllows() throws Exception {
         PieceHashing hashing = hashing(3 * BLOCK);
         arrive(hashing, 0, 0, 1, 2, 3); // 3 is written at once; 0-2 are one run
         assertThat(hashing.check(0, ByteBuffer.allocate(BLOCK))).isTrue(); // one block per write
@@ -110,7 +111,7 @@ class PieceHashingTest {
     }
 
     @Test
-    void aPieceWithNoBlocksHeldIsCheckedFromDisk() throws IOException {
+    void aPieceWithNoBlocksHeldIsCheckedFromDisk() throws Exception {
         PieceHashing hashing = hashing(PieceHashing.MAX_HELD_BYTES);
         for (int b = 0; b < 4; b++) {
             storage.writeBlock(0, b * BLOCK, block(0, b), 0, BLOCK);
@@ -137,6 +138,40 @@ class PieceHashingTest {
         arrive(hashing, 1, 0, 1, 2, 3);
         assertThat(hashing.heldBytes()).isEqualTo(PIECE);
         assertCheckedAndWritten(hashing, 1);
+    }
+
+    @Test
+    void whenFinishedPiecesFillTheRoomANewBlockWaitsForTheirCheck() throws Exception {
+        PieceHashing hashing = hashing(PIECE); // room for one piece
+        arrive(hashing, 0, 0, 1, 2, 3);
+        hashing.finished(0);
+        Thread peer = Thread.ofVirtual().start(() -> {
+            try {
+                arrive(hashing, 1, 0);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(200);
+        assertThat(peer.isAlive()).as("waiting for room").isTrue();
+        assertCheckedAndWritten(hashing, 0);
+        assertThat(peer.join(Duration.ofSeconds(5))).isTrue();
+        assertThat(hashing.heldBytes()).as("held, not written").isEqualTo(BLOCK);
+    }
+
+    @Test
+    void whenUnfinishedPiecesFillTheRoomANewBlockIsWrittenAtOnce() throws Exception {
+        PieceHashing hashing = hashing(PIECE);
+        arrive(hashing, 0, 0, 1, 2);
+        arrive(hashing, 1, 0);
+        arrive(hashing, 1, 1); // full, and no finished piece to make room: written, no wait
+        assertThat(hashing.heldBytes()).isEqualTo(PIECE);
+        arrive(hashing, 0, 3);
+        arrive(hashing, 1, 2, 3);
+        hashing.finished(0);
+        hashing.finished(1);
+        assertCheckedAndWritten(hashing, 0);
+        assertCheckedAndWritten(hashing, 1); // its blocks 1 to 3 read back from disk
     }
 
     @Test
@@ -167,7 +202,7 @@ class PieceHashingTest {
     }
 
     /** The given blocks of {@code piece} arrive in this order: held, or written when there is no room. */
-    private void arrive(PieceHashing hashing, int piece, int... blocks) throws IOException {
+    private void arrive(PieceHashing hashing, int piece, int... blocks) throws IOException, InterruptedException {
         for (int b : blocks) {
             byte[] data = block(piece, b);
             if (!hashing.hold(new Block(piece, b * BLOCK, BLOCK), data)) {
