@@ -19,19 +19,21 @@ import pyto.storage.Storage;
  * matches its hash is written to disk, in as few writes as its blocks allow.
  *
  * <p>So a piece is not read back from disk to be checked, corrupt data never reaches the
- * disk, and the disk gets a few large writes, from one thread, instead of one per 16 KiB
- * block from every peer's thread (buffered writes to one file take turns in the kernel,
- * and those that wait spin). A block held is lost if the program ends before its piece is
- * checked; it was not verified, so nothing verified is lost.
+ * disk, and the disk gets a few large writes instead of one per 16 KiB block. The checks of
+ * several pieces may run at once, but their writes take turns, under a lock of our own:
+ * buffered writes to one file take turns in the kernel anyway, and there a thread that
+ * waits spins on a core the others need, where ours sleeps. A block held is lost if the
+ * program ends before its piece is checked; it was not verified, so nothing verified is
+ * lost.
  *
  * <p>Blocks held, across all pieces, are limited to {@link #MAX_HELD_BYTES}. When finished
  * pieces waiting for their check fill the room, a peer thread with a new block waits until
- * the checks have freed half of it: the verifier sets the pace, TCP slows the peer down,
+ * the checks have freed half of it: the verifiers set the pace, TCP slows the peer down,
  * and each wait lets in many blocks, not one. When unfinished pieces alone fill the room
  * (many peers, each with a piece under way), nothing will free it soon: {@link #hold} says
  * no at once, the caller writes the block itself, and the check reads it back from disk.
  *
- * <p>Peer threads hold blocks and the verifier's thread checks pieces: a lock guards the
+ * <p>Peer threads hold blocks and the verifiers' threads check pieces: a lock guards the
  * blocks held, and is not held while hashing or writing.
  */
 final class PieceHashing {
@@ -43,6 +45,7 @@ final class PieceHashing {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition roomMade = lock.newCondition();
+    private final ReentrantLock writing = new ReentrantLock(); // one write at a time; see above
     private final Map<Integer, Map<Integer, byte[]>> held = new HashMap<>(); // piece -> offset -> block; guarded by lock
     private long heldBytes;                                                  // guarded by lock
     private final Set<Integer> finished = new HashSet<>(); // pieces queued for their check; guarded by lock
@@ -155,7 +158,12 @@ final class PieceHashing {
 
     private void flush(int piece, int begin, ByteBuffer scratch) throws IOException {
         if (scratch.position() > 0) {
-            storage.write(piece, begin, scratch.flip());
+            writing.lock();
+            try {
+                storage.write(piece, begin, scratch.flip());
+            } finally {
+                writing.unlock();
+            }
             scratch.clear();
         }
     }

@@ -8,9 +8,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Checks each finished piece (BEP 3: a piece counts only once its SHA-1 matches) and writes
- * it out ({@link PieceHashing#check}) on a thread of its own. The peer thread that completes
+ * it out ({@link PieceHashing#check}) on threads of its own. The peer thread that completes
  * a piece only queues it here and goes back to its socket, so that receiving on one side and
- * hashing and writing on the other run on two cores at once; hashing and writing are more than
+ * hashing and writing on the other use every core at once; hashing and writing are more than
  * half the CPU a download takes. The hand-off is one per piece, not per block: waking a
  * thread costs a few microseconds, and a block arrives every 30 microseconds on a fast link.
  *
@@ -23,7 +23,7 @@ final class PieceVerifier {
     /** Where a verifier gathers a piece's blocks for one write: a 1 MiB piece, a common size, in one. */
     static final int SCRATCH_BYTES = 1 << 20;
 
-    /** What becomes of a piece; called on the verifier's thread. */
+    /** What becomes of a piece; called on a verifier's thread. */
     interface Verdicts {
         /** The piece was checked: {@code good} when it matches its hash. */
         void checked(int piece, boolean good);
@@ -66,8 +66,8 @@ final class PieceVerifier {
     }
 
     /**
-     * A verifier task of one run: checks queued pieces until the thread is interrupted. Any
-     * number of them may take pieces from the queue; a torrent runs one (see Swarm).
+     * A verifier task of one run: checks queued pieces until the thread is interrupted. A
+     * torrent runs several, which take pieces from the same queue.
      */
     void run() throws InterruptedException {
         ByteBuffer scratch = ByteBuffer.allocateDirect(SCRATCH_BYTES);

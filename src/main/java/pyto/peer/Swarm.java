@@ -37,6 +37,9 @@ public final class Swarm {
 
     private static final System.Logger LOG = System.getLogger(Swarm.class.getName());
 
+    /** Threads that check finished pieces, per torrent. */
+    private static final int VERIFIERS = Math.clamp(Runtime.getRuntime().availableProcessors(), 1, 4);
+
     private final InfoHash infoHash;
     private final Handshake ourHandshake;
     private final PieceGeometry geometry;
@@ -238,7 +241,7 @@ public final class Swarm {
     /**
      * A block arrived from {@code from}. If the picker still wants it, it is held in memory
      * (after a wait for room, or written to disk at once when there is none to wait for); if
-     * it completes its piece, the piece is queued for its check ({@link #startVerifier}),
+     * it completes its piece, the piece is queued for its check ({@link #startVerifiers}),
      * which also writes it out.
      */
     void onBlock(PeerConnection from, Block block, byte[] data) throws IOException {
@@ -278,15 +281,15 @@ public final class Swarm {
     }
 
     /**
-     * Starts the verifier of a run in {@code scope}: it checks each finished piece until the
-     * run is cancelled. Pieces still waiting then are checked in the next run.
-     *
-     * <p>One thread, not one per core: on two cores a second verifier made downloads slower
-     * (the two contend for the file's lock in the kernel, and for the cores the peers need).
-     * When the one falls behind, the peers wait for it ({@link PieceHashing#hold}).
+     * Starts the verifiers of a run in {@code scope}, one per core (four at most): they check
+     * each finished piece and write it out until the run is cancelled. Pieces still waiting
+     * then are checked in the next run. They hash side by side, and take turns to write
+     * ({@link PieceHashing}); when they fall behind, the peers wait for them.
      */
-    public void startVerifier(Scope scope) {
-        scope.fork("verifier", verifier::run);
+    public void startVerifiers(Scope scope) {
+        for (int i = 1; i <= VERIFIERS; i++) {
+            scope.fork("verifier " + i, verifier::run);
+        }
     }
 
     /** A finished piece was checked: keep it and tell everyone, or fetch it again. */

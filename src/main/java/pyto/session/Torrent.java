@@ -193,7 +193,7 @@ public final class Torrent implements SwarmEvents {
             lock.unlock();
         }
         group.start(run);
-        swarm.startVerifier(run);
+        swarm.startVerifiers(run);
         run.forkPeriodic("choker", session.config().chokeRound(), this::rechoke);
         dialer.run(run);
     }
