@@ -125,6 +125,36 @@ class PeerWireIT {
         swarm.assertNoThreadLeft();
     }
 
+    @Test
+    void blocksAPeerWillNotSendAreAskedOfAnotherAtOnce() throws Exception {
+        TestSwarm swarm = TestSwarm.create(dir, PIECE, false, 40L * PIECE);
+        try (swarm) {
+            Session session = swarm.session();
+            Torrent leecher = session.add(swarm.metainfo, swarm.dir("leech"));
+            assertThat(leecher.awaitState(Set.of(Torrent.State.DOWNLOADING), Duration.ofSeconds(10)))
+                    .isEqualTo(Torrent.State.DOWNLOADING);
+            int pieces = swarm.metainfo.pieceCount();
+            try (RawPeer a = RawPeer.dial(TestSwarm.addressOf(session), swarm.metainfo, PeerId.generate());
+                 RawPeer b = RawPeer.dial(TestSwarm.addressOf(session), swarm.metainfo, PeerId.generate())) {
+                a.send(new PeerMessage.Bitfield(Bitfield.full(pieces).toBytes()));
+                a.send(new PeerMessage.Unchoke());
+                Set<Integer> askedOfA = piecesRequested(a);
+                assertThat(askedOfA).isNotEmpty();
+                // B has only the pieces A was asked for: nothing of them is left to ask B for.
+                Bitfield bHas = new Bitfield(pieces);
+                askedOfA.forEach(bHas::set);
+                b.send(new PeerMessage.Bitfield(bHas.toBytes()));
+                b.send(new PeerMessage.Unchoke());
+                assertThat(piecesRequested(b)).as("asked of B while A owes them").isEmpty();
+                // A chokes us: BEP 3 says its requests are void. B must hear of them now,
+                // not when a block of B's arrives (none would: B was asked for nothing).
+                a.send(new PeerMessage.Choke());
+                assertThat(piecesRequested(b)).as("asked of B once A choked").isNotEmpty().isSubsetOf(askedOfA);
+            }
+        }
+        swarm.assertNoThreadLeft();
+    }
+
     /** The pieces of the requests that come until the other side has been quiet for 500 ms. */
     private static Set<Integer> piecesRequested(RawPeer peer) throws IOException {
         Set<Integer> pieces = new java.util.TreeSet<>();
