@@ -108,10 +108,7 @@ class PeerWireIT {
     void aHaveFromAPeerWeAreWaitingOnBringsRequestsForTheNewPiece() throws Exception {
         TestSwarm swarm = TestSwarm.create(dir, PIECE, false, 4L * PIECE);
         try (swarm) {
-            Session session = swarm.session();
-            Torrent leecher = session.add(swarm.metainfo, swarm.dir("leech"));
-            assertThat(leecher.awaitState(Set.of(Torrent.State.DOWNLOADING), Duration.ofSeconds(10)))
-                    .isEqualTo(Torrent.State.DOWNLOADING);
+            Session session = leecherWithNothing(swarm);
             try (RawPeer peer = RawPeer.dial(TestSwarm.addressOf(session), swarm.metainfo, PeerId.generate())) {
                 peer.send(new PeerMessage.Bitfield(Bitfield.parse("*...").toBytes()));
                 peer.send(new PeerMessage.Unchoke());
@@ -129,10 +126,7 @@ class PeerWireIT {
     void blocksAPeerWillNotSendAreAskedOfAnotherAtOnce() throws Exception {
         TestSwarm swarm = TestSwarm.create(dir, PIECE, false, 40L * PIECE);
         try (swarm) {
-            Session session = swarm.session();
-            Torrent leecher = session.add(swarm.metainfo, swarm.dir("leech"));
-            assertThat(leecher.awaitState(Set.of(Torrent.State.DOWNLOADING), Duration.ofSeconds(10)))
-                    .isEqualTo(Torrent.State.DOWNLOADING);
+            Session session = leecherWithNothing(swarm);
             int pieces = swarm.metainfo.pieceCount();
             try (RawPeer a = RawPeer.dial(TestSwarm.addressOf(session), swarm.metainfo, PeerId.generate());
                  RawPeer b = RawPeer.dial(TestSwarm.addressOf(session), swarm.metainfo, PeerId.generate())) {
@@ -153,6 +147,15 @@ class PeerWireIT {
             }
         }
         swarm.assertNoThreadLeft();
+    }
+
+    /** A session downloading the torrent from scratch, ready for peers. */
+    private static Session leecherWithNothing(TestSwarm swarm) throws Exception {
+        Session session = swarm.session();
+        Torrent leecher = session.add(swarm.metainfo, swarm.dir("leech"));
+        assertThat(leecher.awaitState(Set.of(Torrent.State.DOWNLOADING), Duration.ofSeconds(10)))
+                .isEqualTo(Torrent.State.DOWNLOADING);
+        return session;
     }
 
     /** The pieces of the requests that come until the other side has been quiet for 500 ms. */
