@@ -1,6 +1,7 @@
 package pyto.peer;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -73,7 +74,7 @@ final class PieceHashing {
      * when there is none to wait for: the caller writes the block to disk itself.
      * {@code data} holds exactly the block and must not change afterwards.
      */
-    boolean hold(Block block, byte[] data) throws InterruptedException {
+    boolean hold(Block block, byte[] data) throws InterruptedIOException {
         lock.lock();
         try {
             long left = MAX_WAIT_NANOS;
@@ -86,6 +87,9 @@ final class PieceHashing {
             held.computeIfAbsent(block.piece(), p -> new HashMap<>()).put(block.begin(), data);
             heldBytes += data.length;
             return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the peer is being closed: its read loop ends
+            throw new InterruptedIOException("stopped while waiting for room for a block");
         } finally {
             lock.unlock();
         }

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import pyto.concurrent.Scope;
 
 /**
  * Checks each finished piece (BEP 3: a piece counts only once its SHA-1 matches) and writes
@@ -19,6 +20,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * run (a piece whose check was cut short too).
  */
 final class PieceVerifier {
+
+    /**
+     * Verifier threads per torrent: one per core, four at most. They hash side by side and
+     * take turns to write ({@link PieceHashing}).
+     */
+    static final int THREADS = Math.clamp(Runtime.getRuntime().availableProcessors(), 1, 4);
 
     /** Where a verifier gathers a piece's blocks for one write: a 1 MiB piece, a common size, in one. */
     static final int SCRATCH_BYTES = 1 << 20;
@@ -62,6 +69,13 @@ final class PieceVerifier {
             return pending.size();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Starts the verifier tasks of one run of the torrent in {@code scope}. */
+    void start(Scope scope) {
+        for (int i = 1; i <= THREADS; i++) {
+            scope.fork("verifier " + i, this::run);
         }
     }
 

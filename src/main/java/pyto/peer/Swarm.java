@@ -1,7 +1,6 @@
 package pyto.peer;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedByInterruptException;
 import java.util.ArrayList;
@@ -23,22 +22,19 @@ import pyto.wire.PeerId;
 
 /**
  * The peers of one torrent and what they share (BEP 3): the piece picker, the storage, the
- * totals. It admits new connections, passes each block that arrives to disk and each
- * finished piece to its check ({@link PieceVerifier}, on a thread of its own), tells every
+ * totals. It admits new connections, holds each block that arrives and passes each
+ * finished piece to its check ({@link PieceVerifier}, on threads of its own), tells every
  * peer about a piece we verified, and bans, with {@link Reputation}, whoever keeps sending
  * bad data.
  *
- * <p>Called from every peer's threads, and the verifier's, at once. Its own {@link ReentrantLock} guards the list
- * of connections; it is never held across disk or socket I/O (queuing a message for a peer's
- * writer is not I/O).
+ * <p>Called from every peer's threads, and the verifiers', at once. Its own
+ * {@link ReentrantLock} guards the list of connections; it is never held across disk or
+ * socket I/O (queuing a message for a peer's writer is not I/O).
  * Lock order, where two are taken: swarm, then connection, then picker or writer.
  */
 public final class Swarm {
 
     private static final System.Logger LOG = System.getLogger(Swarm.class.getName());
-
-    /** Threads that check finished pieces, per torrent. */
-    private static final int VERIFIERS = Math.clamp(Runtime.getRuntime().availableProcessors(), 1, 4);
 
     private final InfoHash infoHash;
     private final Handshake ourHandshake;
@@ -249,7 +245,7 @@ public final class Swarm {
             wasted.addAndGet(block.length()); // a duplicate from endgame, or a block nobody wants
             return;
         }
-        if (!hold(block, data)) {
+        if (!hashing.hold(block, data)) {
             try {
                 storage.writeBlock(block.piece(), block.begin(), data, 0, block.length());
             } catch (IOException e) {
@@ -270,26 +266,13 @@ public final class Swarm {
         }
     }
 
-    /** {@link PieceHashing#hold}, for a peer thread: an interrupt ends the peer. */
-    private boolean hold(Block block, byte[] data) throws InterruptedIOException {
-        try {
-            return hashing.hold(block, data);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("stopped while waiting for room for a block");
-        }
-    }
-
     /**
-     * Starts the verifiers of a run in {@code scope}, one per core (four at most): they check
-     * each finished piece and write it out until the run is cancelled. Pieces still waiting
-     * then are checked in the next run. They hash side by side, and take turns to write
-     * ({@link PieceHashing}); when they fall behind, the peers wait for them.
+     * Starts the verifiers of a run in {@code scope} ({@link PieceVerifier}): they check each
+     * finished piece and write it out until the run is cancelled. Pieces still waiting then
+     * are checked in the next run.
      */
     public void startVerifiers(Scope scope) {
-        for (int i = 1; i <= VERIFIERS; i++) {
-            scope.fork("verifier " + i, verifier::run);
-        }
+        verifier.start(scope);
     }
 
     /** A finished piece was checked: keep it and tell everyone, or fetch it again. */

@@ -202,7 +202,7 @@ class PieceHashingTest {
     }
 
     /** The given blocks of {@code piece} arrive in this order: held, or written when there is no room. */
-    private void arrive(PieceHashing hashing, int piece, int... blocks) throws IOException, InterruptedException {
+    private void arrive(PieceHashing hashing, int piece, int... blocks) throws IOException {
         for (int b : blocks) {
             byte[] data = block(piece, b);
             if (!hashing.hold(new Block(piece, b * BLOCK, BLOCK), data)) {

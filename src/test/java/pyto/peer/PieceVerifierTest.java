@@ -112,7 +112,7 @@ class PieceVerifierTest {
     }
 
     /** Piece {@code piece}'s blocks arrive and are held, the second one altered if {@code corrupt}. */
-    private void arrive(int piece, boolean corrupt) throws InterruptedException {
+    private void arrive(int piece, boolean corrupt) throws IOException {
         for (int begin = 0; begin < PIECE; begin += PieceGeometry.BLOCK_SIZE) {
             byte[] data = Arrays.copyOfRange(content, piece * PIECE + begin, piece * PIECE + begin + PieceGeometry.BLOCK_SIZE);
             if (corrupt && begin > 0) {
