@@ -138,6 +138,10 @@ final class DownloadCommand implements Main.Command {
         double seconds = Math.max(0.001, (System.nanoTime() - startNanos) / 1e9);
         for (Torrent t : torrents) {
             TorrentStatus s = t.status();
+            if (s.state() == Torrent.State.FAILED) {
+                out.println(s.name() + ": failed: " + s.error().orElse("unknown error"));
+                continue;
+            }
             out.printf("%s: %s, downloaded %s in %s (%s average), uploaded %s, ratio %.2f%n", s.name(),
                     s.isComplete() ? "complete" : s.state().name().toLowerCase(java.util.Locale.ROOT),
                     Units.size(s.downloaded()), Units.duration(Duration.ofMillis((long) (seconds * 1000))),

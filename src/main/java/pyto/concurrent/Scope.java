@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * A structured lifetime for virtual threads: every thread forked in a scope ends before the
@@ -44,11 +45,22 @@ public final class Scope implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Set<Thread> running = new HashSet<>();
+    private final Consumer<Throwable> onFailure;
     private boolean cancelled;
     private Throwable failure;
 
     public Scope(String name) {
+        this(name, failure -> { });
+    }
+
+    /**
+     * @param onFailure told of the first task that fails, on that task's thread, after the
+     *     siblings were cancelled: the owner learns that the scope's work ended, and why,
+     *     without a thread of its own waiting in {@link #join()}
+     */
+    public Scope(String name, Consumer<Throwable> onFailure) {
         this.name = name;
+        this.onFailure = onFailure;
     }
 
     /** How many threads forked by any scope are still running. */
@@ -250,6 +262,7 @@ public final class Scope implements AutoCloseable {
         if (first) {
             LOG.log(System.Logger.Level.DEBUG, "scope " + name + " failed, cancelling: " + e, e);
             cancel();
+            onFailure.accept(e);
         }
     }
 

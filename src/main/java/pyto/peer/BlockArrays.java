@@ -11,7 +11,7 @@ import pyto.piece.PieceGeometry;
  * download takes in a 16 KiB block every 30 microseconds; a new array for each is a gigabyte
  * of memory zeroed, then collected, for every gigabyte downloaded.
  *
- * <p>Only {@link PieceHashing} gives arrays back, when it is done with a piece's blocks: by
+ * <p>Only {@link PieceAssembly} gives arrays back, when it is done with a piece's blocks: by
  * then nothing else refers to them. An array given back is overwritten by the next block,
  * so giving back one still in use would corrupt that block; the pieces' hash checks would
  * catch it, but this class relies on its one caller to never do it. Blocks of another size

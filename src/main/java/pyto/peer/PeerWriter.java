@@ -32,12 +32,13 @@ final class PeerWriter {
 
     /**
      * The most blocks a peer may have asked of us at once. Clients that do not know our queue
-     * size (we send no BEP 10 {@code reqq}) may ask for thousands: Transmission asks for a
-     * whole small torrent at once. A queued request costs a few dozen bytes.
+     * size (from BEP 10's {@code reqq}) may ask for thousands: Transmission asks for a whole
+     * small torrent at once. A queued request costs a few dozen bytes.
      */
     static final int MAX_UPLOAD_QUEUE = 2048;
 
-    private final ReentrantLock lock = new ReentrantLock();
+    /** Guards the queues; package-private so that a test can hold it to freeze a writer mid-call. */
+    final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private final ArrayDeque<PeerMessage> messages = new ArrayDeque<>();
     private final ArrayDeque<Block> uploads = new ArrayDeque<>();
@@ -143,6 +144,16 @@ final class PeerWriter {
                 b.refund(reserved.length());
             }
             reserved = null;
+        }
+    }
+
+    /** The messages queued and not yet written, oldest first (for tests). */
+    List<PeerMessage> queued() {
+        lock.lock();
+        try {
+            return List.copyOf(messages);
+        } finally {
+            lock.unlock();
         }
     }
 

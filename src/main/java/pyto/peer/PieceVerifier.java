@@ -9,7 +9,7 @@ import pyto.concurrent.Scope;
 
 /**
  * Checks each finished piece (BEP 3: a piece counts only once its SHA-1 matches) and writes
- * it out ({@link PieceHashing#check}) on threads of its own. The peer thread that completes
+ * it out ({@link PieceAssembly#check}) on threads of its own. The peer thread that completes
  * a piece only queues it here and goes back to its socket, so that receiving on one side and
  * hashing and writing on the other use every core at once; hashing and writing are more than
  * half the CPU a download takes. The hand-off is one per piece, not per block: waking a
@@ -23,7 +23,7 @@ final class PieceVerifier {
 
     /**
      * Verifier threads per torrent: one per core, four at most. They hash side by side and
-     * take turns to write ({@link PieceHashing}).
+     * take turns to write ({@link PieceAssembly}).
      */
     static final int THREADS = Math.clamp(Runtime.getRuntime().availableProcessors(), 1, 4);
 
@@ -39,20 +39,20 @@ final class PieceVerifier {
         void failed(int piece, IOException e);
     }
 
-    private final PieceHashing hashing;
+    private final PieceAssembly assembly;
     private final Verdicts verdicts;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition queued = lock.newCondition();
     private final ArrayDeque<Integer> pending = new ArrayDeque<>(); // guarded by lock
 
-    PieceVerifier(PieceHashing hashing, Verdicts verdicts) {
-        this.hashing = hashing;
+    PieceVerifier(PieceAssembly assembly, Verdicts verdicts) {
+        this.assembly = assembly;
         this.verdicts = verdicts;
     }
 
-    /** Every block of {@code piece} is on disk: check it soon. */
+    /** Every block of {@code piece} has arrived (held in memory, or written when there was no room): check it soon. */
     void submit(int piece) {
-        hashing.finished(piece);
+        assembly.finished(piece);
         lock.lock();
         try {
             pending.addLast(piece);
@@ -89,7 +89,7 @@ final class PieceVerifier {
             int piece = take();
             boolean good;
             try {
-                good = hashing.check(piece, scratch);
+                good = assembly.check(piece, scratch);
             } catch (IOException e) {
                 if (Thread.currentThread().isInterrupted()) {
                     putBack(piece); // the run is over; the next one checks it

@@ -1,36 +1,34 @@
 package pyto.peer;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.channels.ClosedByInterruptException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import pyto.concurrent.Scope;
 import pyto.concurrent.TokenBucket;
 import pyto.metainfo.InfoHash;
 import pyto.piece.Block;
-import pyto.piece.PieceGeometry;
 import pyto.piece.PiecePicker;
 import pyto.storage.Storage;
 import pyto.wire.Handshake;
-import pyto.wire.MessageCodec;
 import pyto.wire.PeerId;
 
 /**
- * The peers of one torrent and what they share (BEP 3): the piece picker, the storage, the
- * totals. It admits new connections, holds each block that arrives and passes each
- * finished piece to its check ({@link PieceVerifier}, on threads of its own), tells every
- * peer about a piece we verified, and bans, with {@link Reputation}, whoever keeps sending
- * bad data.
+ * The peers of one torrent (BEP 3): who is connected, who may connect, and what goes to all
+ * of them. It admits new connections (refusing banned peers, duplicates, and more than the
+ * torrent may have), tells every peer about a piece we verified, hands the requests of a peer
+ * that left to the others, and drops, with {@link Reputation}, whoever keeps sending bad
+ * data. What happens to the blocks the peers send is {@link TorrentPieces}' job.
  *
- * <p>Called from every peer's threads, and the verifiers', at once. Its own
- * {@link ReentrantLock} guards the list of connections; it is never held across disk or
- * socket I/O (queuing a message for a peer's writer is not I/O).
- * Lock order, where two are taken: swarm, then connection, then picker or writer.
+ * <p>Called from every peer's threads, the verifiers' and the torrent's periodic task at
+ * once. Its own {@link ReentrantLock} guards the list of connections; it is never held
+ * across disk or socket I/O (queuing a message for a peer's writer is not I/O).
+ * Lock order, where several are taken: swarm, then a connection's (its download side's, or
+ * its upload side's choke lock, which the torrent's {@code UploadSlots} lock precedes), then
+ * the picker's or a writer's. {@link PieceAssembly}'s and {@link PieceVerifier}'s locks are
+ * taken alone, and the assembly's write lock only around a write of verified data.
  */
 public final class Swarm {
 
@@ -38,28 +36,20 @@ public final class Swarm {
 
     private final InfoHash infoHash;
     private final Handshake ourHandshake;
-    private final PieceGeometry geometry;
-    private final MessageCodec codec;
-    private final PiecePicker picker;
-    private final Storage storage;
     private final SwarmEvents events;
     private final MessageTrace trace;
     private final int maxPeers;
     private final PeerTimeouts timeouts;
+    private final TorrentPieces pieces;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final List<PeerConnection> peers = new ArrayList<>();
     private final Reputation reputation = new Reputation();
-    private final BlockArrays arrays;
-    private final PieceHashing hashing;
-    private final PieceVerifier verifier;
     private final List<TokenBucket> downloadLimits;
     private final List<TokenBucket> uploadLimits;
 
     private final RateMeter downloaded = new RateMeter();
     private final RateMeter uploaded = new RateMeter();
-    private final AtomicLong wasted = new AtomicLong();
-    private final AtomicLong hashFailures = new AtomicLong();
 
     /**
      * @param downloadLimits every connection's reads take from these buckets (the torrent's and the session's)
@@ -70,30 +60,13 @@ public final class Swarm {
                  List<TokenBucket> uploadLimits) {
         this.infoHash = infoHash;
         this.ourHandshake = Handshake.of(infoHash, ourId);
-        this.geometry = picker.geometry();
-        this.arrays = new BlockArrays();
-        this.codec = new MessageCodec(geometry.pieceCount(), arrays);
-        this.picker = picker;
-        this.storage = storage;
         this.events = events;
         this.trace = trace;
         this.maxPeers = maxPeers;
         this.timeouts = timeouts;
-        this.hashing = new PieceHashing(storage, geometry, arrays);
-        this.verifier = new PieceVerifier(hashing, new PieceVerifier.Verdicts() {
-            @Override
-            public void checked(int piece, boolean good) {
-                onChecked(piece, good);
-            }
-
-            @Override
-            public void failed(int piece, IOException e) {
-                picker.onPieceFailed(piece); // fetch it again, if the torrent goes on
-                diskError(e);
-            }
-        });
         this.downloadLimits = List.copyOf(downloadLimits);
         this.uploadLimits = List.copyOf(uploadLimits);
+        this.pieces = new TorrentPieces(this, picker, storage);
     }
 
     // ---- connections ------------------------------------------------------------------------
@@ -146,9 +119,9 @@ public final class Swarm {
             }
             peers.add(peer);
             // Under the lock, so a piece verified meanwhile reaches the peer as a have after this bitfield.
-            var have = picker.have();
+            var have = pieces.picker().have();
             if (!have.isEmpty()) {
-                peer.sendBitfield(have);
+                peer.upload().sendBitfield(have);
             }
         } finally {
             lock.unlock();
@@ -182,8 +155,8 @@ public final class Swarm {
             lock.unlock();
         }
         if (removed) {
-            picker.onPeerGone(peer.peerHas());
-            onRequestsReturned(peer, peer.outstandingRequests());
+            pieces.picker().onPeerGone(peer.download().peerHas());
+            onRequestsReturned(peer, peer.download().outstandingRequests());
             events.peerGone(peer);
         }
     }
@@ -197,10 +170,19 @@ public final class Swarm {
         if (blocks.isEmpty()) {
             return;
         }
-        picker.onRequestsCancelled(blocks);
+        pieces.picker().onRequestsCancelled(blocks);
         for (PeerConnection p : peers()) {
             if (p != from) {
-                p.requestMore();
+                p.download().requestMore();
+            }
+        }
+    }
+
+    /** Endgame: {@code block} came from {@code from}; every other peer asked for it is told not to send it. */
+    void cancelElsewhere(PeerConnection from, Block block) {
+        for (PeerConnection p : peers()) {
+            if (p != from) {
+                p.download().cancelRequest(block);
             }
         }
     }
@@ -232,109 +214,46 @@ public final class Swarm {
         }
     }
 
-    // ---- blocks and pieces ------------------------------------------------------------------
-
-    /**
-     * A block arrived from {@code from}. If the picker still wants it, it is held in memory
-     * (after a wait for room, or written to disk at once when there is none to wait for); if
-     * it completes its piece, the piece is queued for its check ({@link #startVerifiers}),
-     * which also writes it out.
-     */
-    void onBlock(PeerConnection from, Block block, byte[] data) throws IOException {
-        if (!picker.claim(block)) {
-            wasted.addAndGet(block.length()); // a duplicate from endgame, or a block nobody wants
-            return;
-        }
-        if (!hashing.hold(block, data)) {
-            try {
-                storage.writeBlock(block.piece(), block.begin(), data, 0, block.length());
-            } catch (IOException e) {
-                picker.onWriteFailed(block);
-                throw diskError(e);
-            }
-        }
-        reputation.sent(block.piece(), from);
-        if (picker.isEndgame()) {
-            for (PeerConnection p : peers()) {
-                if (p != from) {
-                    p.cancelRequest(block);
-                }
-            }
-        }
-        if (picker.onBlockStored(block)) {
-            verifier.submit(block.piece());
-        }
-    }
-
-    /**
-     * Starts the verifiers of a run in {@code scope} ({@link PieceVerifier}): they check each
-     * finished piece and write it out until the run is cancelled. Pieces still waiting then
-     * are checked in the next run.
-     */
-    public void startVerifiers(Scope scope) {
-        verifier.start(scope);
-    }
-
-    /** A finished piece was checked: keep it and tell everyone, or fetch it again. */
-    private void onChecked(int piece, boolean good) {
-        if (good) {
-            picker.onPieceVerified(piece);
-            reputation.good(piece);
-            announce(piece);
-            events.pieceVerified(piece);
-        } else {
-            hashFailures.incrementAndGet();
-            picker.onPieceFailed(piece);
-            LOG.log(System.Logger.Level.INFO, "piece {0} failed its hash check; sent by {1}", piece,
-                    reputation.senders(piece));
-            for (PeerIdentity liar : reputation.bad(piece)) {
-                LOG.log(System.Logger.Level.WARNING, "banned {0}: it sent corrupt data again and again", liar);
-                for (PeerConnection p : peers()) {
-                    if (p.identity().equals(liar)) {
-                        p.close();
-                    }
-                }
-            }
-        }
-    }
+    // ---- what goes to every peer ------------------------------------------------------------
 
     /** We have a new piece: every peer hears of it, and those that had it may no longer interest us. */
-    private void announce(int piece) {
+    void announce(int piece) {
         List<PeerConnection> all;
         lock.lock();
         try {
             all = List.copyOf(peers);
-            all.forEach(p -> p.sendHave(piece));
+            all.forEach(p -> p.upload().sendHave(piece));
         } finally {
             lock.unlock();
         }
         for (PeerConnection p : all) {
-            if (p.has(piece)) {
-                p.updateInterest();
+            if (p.download().has(piece)) {
+                p.download().updateInterest();
             }
         }
     }
 
-    /**
-     * A disk error stops the torrent, unless it only means this thread was interrupted (the
-     * torrent is stopping and closed the file under us).
-     */
-    private IOException diskError(IOException e) {
-        if (!(e instanceof ClosedByInterruptException) && !Thread.currentThread().isInterrupted()) {
-            events.diskFailed(e);
+    /** Drops every connection of peers that were just banned for sending corrupt data. */
+    void dropLiars(List<PeerIdentity> liars) {
+        for (PeerIdentity liar : liars) {
+            LOG.log(System.Logger.Level.WARNING, "banned {0}: it sent corrupt data again and again", liar);
+            for (PeerConnection p : peers()) {
+                if (p.identity().equals(liar)) {
+                    p.close();
+                }
+            }
         }
-        return e;
     }
 
     /**
      * The torrent's periodic look at every peer: silent peers are dropped and quiet
      * connections kept alive ({@link PeerConnection#checkAlive}); snubbed peers lose their
-     * requests, and requests lost on the way are made again ({@link PeerConnection#checkRequests}).
+     * requests, and requests lost on the way are made again ({@link PeerDownload#checkRequests}).
      */
     public void checkPeers(long nowMillis, long snubMillis) {
         for (PeerConnection p : peers()) {
             p.checkAlive(nowMillis, timeouts);
-            p.checkRequests(nowMillis, snubMillis);
+            p.download().checkRequests(nowMillis, snubMillis);
         }
     }
 
@@ -344,10 +263,10 @@ public final class Swarm {
      * kept for blocks).
      */
     public void onComplete() {
-        arrays.clear();
+        pieces.onComplete();
         for (PeerConnection p : peers()) {
-            p.updateInterest();
-            if (p.isSeed()) {
+            p.download().updateInterest();
+            if (p.download().isSeed()) {
                 p.close();
             }
         }
@@ -368,24 +287,20 @@ public final class Swarm {
         return ourHandshake;
     }
 
-    public PiecePicker picker() {
-        return picker;
-    }
-
-    PieceGeometry geometry() {
-        return geometry;
-    }
-
-    MessageCodec codec() {
-        return codec;
-    }
-
-    Storage storage() {
-        return storage;
+    public TorrentPieces pieces() {
+        return pieces;
     }
 
     MessageTrace trace() {
         return trace;
+    }
+
+    SwarmEvents events() {
+        return events;
+    }
+
+    Reputation reputation() {
+        return reputation;
     }
 
     /** The buckets every block we upload takes from. */
@@ -405,11 +320,11 @@ public final class Swarm {
 
     /** Bytes received that were not used: duplicates and blocks nobody asked for. */
     public long wastedBytes() {
-        return wasted.get();
+        return pieces.wastedBytes();
     }
 
     public long hashFailures() {
-        return hashFailures.get();
+        return pieces.hashFailures();
     }
 
     void onInterestChanged(PeerConnection peer) {

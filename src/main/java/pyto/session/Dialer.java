@@ -27,7 +27,7 @@ final class Dialer {
     private final Session session;
     private final Swarm swarm;
     private final PeerDirectory directory;
-    private final Semaphore halfOpen = new Semaphore(MAX_HALF_OPEN);
+    private final Semaphore halfOpen = new Semaphore(MAX_HALF_OPEN);  // a permit per dial in progress
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private boolean woken;
@@ -38,7 +38,7 @@ final class Dialer {
         this.directory = directory;
     }
 
-    /** Dials until the scope is cancelled. */
+    /** Dials until the scope is cancelled. The dialler outlives a run: every permit taken is given back. */
     void run(Scope scope) throws InterruptedException {
         while (!Thread.currentThread().isInterrupted()) {
             int room = Math.min(halfOpen.availablePermits(),
@@ -54,7 +54,13 @@ final class Dialer {
                         continue;
                     }
                     halfOpen.acquire();
-                    scope.fork("dial " + address, () -> dial(scope, address));
+                    try {
+                        scope.fork("dial " + address, () -> dial(scope, address));
+                    } catch (IllegalStateException stopping) {
+                        halfOpen.release(); // the dial never started: its permit is not owed
+                        directory.ended(address);
+                        return;
+                    }
                 }
             }
             awaitWake();
@@ -75,6 +81,11 @@ final class Dialer {
         } finally {
             halfOpen.release();
         }
+    }
+
+    /** Dials that may start now (for tests). */
+    int freePermits() {
+        return halfOpen.availablePermits();
     }
 
     /** New addresses, or room for another peer: look again now rather than in a second. */

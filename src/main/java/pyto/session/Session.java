@@ -47,6 +47,8 @@ public final class Session implements AutoCloseable {
 
     /** Handshakes being read from incoming connections at once; more wait in the kernel's backlog. */
     static final int MAX_INCOMING_HANDSHAKES = 32;
+    static final Duration FIRST_ACCEPT_BACKOFF = Duration.ofMillis(50);
+    static final Duration MAX_ACCEPT_BACKOFF = Duration.ofSeconds(2);
 
     /**
      * @param bind               the address to listen on (null: every interface)
@@ -123,7 +125,11 @@ public final class Session implements AutoCloseable {
 
     /** Opens the listening socket and starts accepting peers. */
     public static Session start(Config config) throws IOException {
-        ServerSocket listener = new ServerSocket();
+        return start(config, new ServerSocket());
+    }
+
+    /** As {@link #start(Config)}, on a listener of the caller's (unbound); tests pass one that fails. */
+    static Session start(Config config, ServerSocket listener) throws IOException {
         try {
             listener.bind(new InetSocketAddress(config.bind(), config.port()), 128);
         } catch (IOException e) {
@@ -266,21 +272,49 @@ public final class Session implements AutoCloseable {
 
     // ---- incoming connections ---------------------------------------------------------------
 
-    private void acceptLoop() throws IOException {
-        while (true) {
-            Socket socket = listener.accept();
+    /**
+     * Accepts peers until the listener is closed. A failed accept (the process is out of file
+     * descriptors, say) is logged once and retried after a pause that doubles up to
+     * {@link #MAX_ACCEPT_BACKOFF}: giving up would leave the session deaf to every incoming
+     * peer, and retrying at once would spin on a core.
+     */
+    private void acceptLoop() throws InterruptedException {
+        Duration backoff = Duration.ZERO;
+        while (!listener.isClosed()) {
+            Socket socket;
+            try {
+                socket = listener.accept();
+            } catch (IOException e) {
+                if (listener.isClosed()) {
+                    return;
+                }
+                if (backoff.isZero()) {
+                    LOG.log(System.Logger.Level.WARNING, "cannot accept incoming peers: {0}; retrying", e.getMessage());
+                }
+                backoff = backoff.isZero() ? FIRST_ACCEPT_BACKOFF : min(backoff.multipliedBy(2), MAX_ACCEPT_BACKOFF);
+                Thread.sleep(backoff);
+                continue;
+            }
+            if (!backoff.isZero()) {
+                LOG.log(System.Logger.Level.INFO, "accepting incoming peers again");
+                backoff = Duration.ZERO;
+            }
             if (!incoming.tryAcquire()) {
-                socket.close(); // a flood of half-open connections: shed it
+                close(null, socket); // a flood of half-open connections: shed it
                 continue;
             }
             try {
                 scope.fork("incoming " + socket.getRemoteSocketAddress(), () -> handshake(socket));
             } catch (IllegalStateException closing) {
                 incoming.release();
-                socket.close();
+                close(null, socket);
                 return;
             }
         }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** Reads which torrent an incoming peer wants and hands it over. */

@@ -36,9 +36,10 @@ import pyto.wire.Handshake;
  *
  * <p>Each run of the torrent lives in one {@link Scope}: the main task (check, then dial
  * peers), the announcers, the choker, and every peer's reader and writer. Stopping the
- * torrent closes the scope, which ends every one of those threads and closes every socket
- * before {@link #stop()} returns; a peer that fails ends only itself. Peer threads report
- * here through {@link SwarmEvents}.
+ * torrent ({@link #pause()}, or closing it) closes the scope, which ends every one of those
+ * threads and closes every socket before it returns; a peer that fails ends only itself, any
+ * other task that fails ends the run and leaves the torrent FAILED with the reason. Peer
+ * threads report here through {@link SwarmEvents}.
  */
 public final class Torrent implements SwarmEvents {
 
@@ -100,7 +101,7 @@ public final class Torrent implements SwarmEvents {
                 return;
             }
             error = null;
-            scope = new Scope("torrent " + metainfo.name());
+            scope = new Scope("torrent " + metainfo.name(), this::runFailed);
             state = checked ? (picker.isComplete() ? State.SEEDING : State.DOWNLOADING) : State.CHECKING;
             Scope run = scope;
             run.fork("main", () -> run(run));
@@ -193,7 +194,7 @@ public final class Torrent implements SwarmEvents {
             lock.unlock();
         }
         group.start(run);
-        swarm.startVerifiers(run);
+        swarm.pieces().startVerifiers(run);
         run.forkPeriodic("choker", session.config().chokeRound(), this::rechoke);
         dialer.run(run);
     }
@@ -313,12 +314,21 @@ public final class Torrent implements SwarmEvents {
         swarm.onComplete();
     }
 
+    /**
+     * A task of the run failed (the resume check could not read the disk, the files could not
+     * be finished, a bug in a verifier): its scope has cancelled the rest, and the torrent
+     * says why it stopped instead of staying in the state it was in.
+     */
+    private void runFailed(Throwable e) {
+        fail(e.getMessage() != null ? e.getMessage() : e.toString());
+    }
+
     @Override
     public void diskFailed(IOException e) {
         fail(e.getMessage() != null ? e.getMessage() : e.toString());
     }
 
-    /** Records why the torrent cannot go on and cancels its run; a later {@link #stop()} waits for the threads. */
+    /** Records why the torrent cannot go on and cancels its run; pausing or closing it later waits for the threads. */
     private void fail(String reason) {
         Scope run;
         lock.lock();

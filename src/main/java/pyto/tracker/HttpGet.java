@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,8 +26,9 @@ import javax.net.ssl.SSLSocketFactory;
  *
  * <p>Every request sends {@code Connection: close} and reads one reply ({@link HttpReplyReader}
  * frames it, never beyond the configured cap). Redirects are followed up to
- * {@value #MAX_REDIRECTS} times. Every blocking step has a timeout, and the whole
- * exchange (redirects included) must end before a deadline.
+ * {@value #MAX_REDIRECTS} times. Every blocking step has a timeout (the DNS lookup through
+ * {@link HostLookup}, the connect, each read), and the whole exchange (redirects included)
+ * must end before a deadline.
  *
  * <p>Runs on the calling thread, normally an announcer's virtual thread; an interrupt closes
  * the socket and ends the call.
@@ -44,8 +44,15 @@ final class HttpGet {
     private final Duration connectTimeout;
     private final Duration readTimeout;
     private final HttpReplyReader reader;
+    private final HostLookup lookup;
 
     HttpGet(Duration connectTimeout, Duration readTimeout, int maxBodyBytes) {
+        this(connectTimeout, readTimeout, maxBodyBytes, HostLookup.SYSTEM);
+    }
+
+    /** @param lookup how host names are looked up; tests pass one that never answers */
+    HttpGet(Duration connectTimeout, Duration readTimeout, int maxBodyBytes, HostLookup lookup) {
+        this.lookup = lookup;
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
         this.reader = new HttpReplyReader(maxBodyBytes);
@@ -109,10 +116,8 @@ final class HttpGet {
         boolean https = "https".equalsIgnoreCase(uri.getScheme());
         String bareHost = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
         int port = uri.getPort() != -1 ? uri.getPort() : https ? 443 : 80;
-        InetSocketAddress address = new InetSocketAddress(bareHost, port);
-        if (address.isUnresolved()) {
-            throw new UnknownHostException("cannot resolve tracker host " + bareHost);
-        }
+        Duration lookupTimeout = Duration.ofMillis(DeadlineInputStream.millis(connectTimeout, deadline));
+        InetSocketAddress address = new InetSocketAddress(lookup.resolve(bareHost, lookupTimeout), port);
         Socket socket = new Socket();
         try {
             socket.connect(address, DeadlineInputStream.millis(connectTimeout, deadline));

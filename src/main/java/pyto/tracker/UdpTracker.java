@@ -174,8 +174,7 @@ final class UdpTracker implements Tracker {
 
     /** Resolved on each call, so a tracker that moves is found again (the JDK caches lookups). */
     private InetSocketAddress resolve() throws IOException {
-        InetAddress address = InetAddress.getByName(host); // an IPv6 literal keeps its [brackets]: getByName takes them
-        return new InetSocketAddress(address, port);
+        return new InetSocketAddress(HostLookup.SYSTEM.resolve(host, config.connectTimeout()), port);
     }
 
     /** An error packet's message, made safe to log and show (some trackers end it with a NUL, as in C). */

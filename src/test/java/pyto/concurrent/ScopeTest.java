@@ -9,6 +9,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +57,23 @@ class ScopeTest {
             assertThat(scope.failure()).get().extracting(Throwable::getMessage).isEqualTo("boom");
         }
         assertThat(interrupted).hasValue(1);
+    }
+
+    @Test
+    void theOwnerIsToldOfTheFirstFailureOnly() throws Exception {
+        List<Throwable> told = new CopyOnWriteArrayList<>();
+        try (Scope scope = new Scope("test", told::add)) {
+            scope.fork("failing", () -> {
+                throw new IOException("first");
+            });
+            assertThat(scope.join(Duration.ofSeconds(5))).isTrue();
+            scope.close();
+            assertThat(told).extracting(Throwable::getMessage).containsExactly("first");
+        }
+        try (Scope cancelled = new Scope("test", told::add)) {
+            cancelled.fork("sleeper", () -> Thread.sleep(Duration.ofMinutes(1)));
+        } // closing cancels the sleeper: a cancel is not a failure
+        assertThat(told).hasSize(1);
     }
 
     @Test

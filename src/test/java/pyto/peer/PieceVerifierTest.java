@@ -33,7 +33,7 @@ class PieceVerifierTest {
 
     private byte[] content;
     private Storage storage;
-    private PieceHashing hashing;
+    private PieceAssembly hashing;
     private final Map<Integer, Object> verdicts = new ConcurrentHashMap<>(); // piece -> Boolean or IOException
     private PieceVerifier verifier;
     private Thread run;
@@ -46,7 +46,7 @@ class PieceVerifierTest {
         Metainfo metainfo = MetainfoParser.parse(TorrentCreator.create(source,
                 TorrentCreator.Options.defaults().withPieceLength(PIECE), (done, total) -> { }));
         storage = new Storage(metainfo, Files.createDirectories(dir.resolve("download")));
-        hashing = new PieceHashing(storage, PieceGeometry.of(metainfo), new BlockArrays());
+        hashing = new PieceAssembly(storage, PieceGeometry.of(metainfo), new BlockArrays());
         verifier = new PieceVerifier(hashing, new PieceVerifier.Verdicts() {
             @Override
             public void checked(int piece, boolean good) {

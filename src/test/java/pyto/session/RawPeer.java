@@ -32,6 +32,7 @@ final class RawPeer implements AutoCloseable {
     private final MessageCodec codec;
     private final Handshake ours;
     private final int pieceCount;
+    private Handshake theirs;
 
     private RawPeer(Socket socket, Metainfo metainfo, PeerId id) throws IOException {
         this.socket = socket;
@@ -68,7 +69,13 @@ final class RawPeer implements AutoCloseable {
     }
 
     Handshake readHandshake() throws IOException {
-        return Handshake.read(in);
+        theirs = Handshake.read(in);
+        return theirs;
+    }
+
+    /** The handshake the other side sent, once read. */
+    Handshake lastHandshake() {
+        return theirs;
     }
 
     void sendHandshake() throws IOException {

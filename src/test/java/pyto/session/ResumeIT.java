@@ -44,7 +44,7 @@ class ResumeIT {
                 awaitSettled(run1);
                 swarm.sessions.get(1).close();
             }
-            int verifiedAtStop = run1.swarm().picker().have().cardinality();
+            int verifiedAtStop = run1.swarm().pieces().picker().have().cardinality();
             long verifiedBytesAtStop = run1.status().completedBytes();
             assertThat(verifiedAtStop).as("pieces verified before the stop")
                     .isPositive().isLessThan(swarm.metainfo.pieceCount());
@@ -52,7 +52,7 @@ class ResumeIT {
             Torrent run2 = swarm.leecher("leecher");
             // No peers until the check is done, so what it found is not mixed with new pieces.
             assertThat(run2.awaitState(Set.of(Torrent.State.DOWNLOADING), Duration.ofSeconds(10))).as("checked, then downloading").isEqualTo(Torrent.State.DOWNLOADING);
-            assertThat(run2.swarm().picker().have().cardinality()).as("pieces the resume check found")
+            assertThat(run2.swarm().pieces().picker().have().cardinality()).as("pieces the resume check found")
                     .isEqualTo(verifiedAtStop);
             assertThat(run2.status().completedBytes()).isEqualTo(verifiedBytesAtStop);
 
@@ -81,14 +81,14 @@ class ResumeIT {
                 run1.pause();
             }
             assertThat(run1.status().state()).as("state after pause").isEqualTo(Torrent.State.PAUSED);
-            int verifiedAtStop = run1.swarm().picker().have().cardinality();
+            int verifiedAtStop = run1.swarm().pieces().picker().have().cardinality();
             long verifiedBytesAtStop = run1.status().completedBytes();
             swarm.sessions.get(1).close();
 
             Torrent run2 = swarm.leecher("leecher");
             assertThat(run2.awaitState(Set.of(Torrent.State.DOWNLOADING), Duration.ofSeconds(10))).as("checked, then downloading").isEqualTo(Torrent.State.DOWNLOADING);
             // A piece whose last block was written but not yet hashed when the stop came is found now.
-            assertThat(run2.swarm().picker().have().cardinality()).as("pieces the resume check found")
+            assertThat(run2.swarm().pieces().picker().have().cardinality()).as("pieces the resume check found")
                     .isBetween(verifiedAtStop, verifiedAtStop + 2);
 
             run2.addPeers(List.of(swarm.seederAddress()));

@@ -37,7 +37,7 @@ import pyto.storage.Storage;
  * <p>Peer threads hold blocks and the verifiers' threads check pieces: a lock guards the
  * blocks held, and is not held while hashing or writing.
  */
-final class PieceHashing {
+final class PieceAssembly {
 
     /** Blocks held at most, per torrent: the pieces in flight fit easily. */
     static final long MAX_HELD_BYTES = 16L << 20;
@@ -57,12 +57,12 @@ final class PieceHashing {
     private final long maxHeldBytes;
 
     /** @param arrays where the blocks' arrays go back once their piece is written */
-    PieceHashing(Storage storage, PieceGeometry geometry, BlockArrays arrays) {
+    PieceAssembly(Storage storage, PieceGeometry geometry, BlockArrays arrays) {
         this(storage, geometry, arrays, MAX_HELD_BYTES);
     }
 
     /** @param maxHeldBytes how much of the blocks to hold; tests pass a small limit */
-    PieceHashing(Storage storage, PieceGeometry geometry, BlockArrays arrays, long maxHeldBytes) {
+    PieceAssembly(Storage storage, PieceGeometry geometry, BlockArrays arrays, long maxHeldBytes) {
         this.storage = storage;
         this.geometry = geometry;
         this.arrays = arrays;

@@ -27,7 +27,7 @@ import pyto.storage.Storage;
  * and where the check takes its bytes from (a block altered on disk after it was written
  * tells whether the disk was read).
  */
-class PieceHashingTest {
+class PieceAssemblyTest {
 
     private static final int BLOCK = PieceGeometry.BLOCK_SIZE;
     private static final int PIECE = 4 * BLOCK;
@@ -58,7 +58,7 @@ class PieceHashingTest {
 
     @Test
     void aGoodPieceIsCheckedFromMemoryAndOnlyThenWritten() throws Exception {
-        PieceHashing hashing = hashing(PieceHashing.MAX_HELD_BYTES);
+        PieceAssembly hashing = hashing(PieceAssembly.MAX_HELD_BYTES);
         arrive(hashing, 1, 0, 1, 2, 3);
         assertThat(hashing.heldBytes()).isEqualTo(PIECE);
         assertThat(storage.verifyPiece(1)).as("nothing on disk yet").isFalse();
@@ -69,14 +69,14 @@ class PieceHashingTest {
 
     @Test
     void blocksInAnyOrderAreHashedInOrder() throws Exception {
-        PieceHashing hashing = hashing(PieceHashing.MAX_HELD_BYTES);
+        PieceAssembly hashing = hashing(PieceAssembly.MAX_HELD_BYTES);
         arrive(hashing, 0, 2, 1, 3, 0);
         assertCheckedAndWritten(hashing, 0);
     }
 
     @Test
     void aCorruptPieceNeverReachesTheDisk() throws Exception {
-        PieceHashing hashing = hashing(PieceHashing.MAX_HELD_BYTES);
+        PieceAssembly hashing = hashing(PieceAssembly.MAX_HELD_BYTES);
         byte[] bad = block(2, 1);
         bad[100] ^= 1;
         assertThat(hashing.hold(new Block(2, BLOCK, BLOCK), bad)).isTrue();
@@ -91,7 +91,7 @@ class PieceHashingTest {
 
     @Test
     void pastTheLimitTheCallerWritesBlocksAndTheCheckReadsThemBack() throws Exception {
-        PieceHashing hashing = hashing(2 * BLOCK); // room for two blocks
+        PieceAssembly hashing = hashing(2 * BLOCK); // room for two blocks
         arrive(hashing, 0, 1, 0, 2, 3);          // 1 and 0 held, 2 and 3 written
         assertThat(hashing.heldBytes()).isEqualTo(2 * BLOCK);
         corruptOnDisk(0, 1); // held: the disk's copy is not read, and the good one is written
@@ -104,7 +104,7 @@ class PieceHashingTest {
 
     @Test
     void heldBlocksAreWrittenInRunsAsLargeAsTheScratchAllows() throws Exception {
-        PieceHashing hashing = hashing(3 * BLOCK);
+        PieceAssembly hashing = hashing(3 * BLOCK);
         arrive(hashing, 0, 0, 1, 2, 3); // 3 is written at once; 0-2 are one run
         assertThat(hashing.check(0, ByteBuffer.allocate(BLOCK))).isTrue(); // one block per write
         assertThat(storage.verifyPiece(0)).isTrue();
@@ -112,7 +112,7 @@ class PieceHashingTest {
 
     @Test
     void aPieceWithNoBlocksHeldIsCheckedFromDisk() throws Exception {
-        PieceHashing hashing = hashing(PieceHashing.MAX_HELD_BYTES);
+        PieceAssembly hashing = hashing(PieceAssembly.MAX_HELD_BYTES);
         for (int b = 0; b < 4; b++) {
             storage.writeBlock(0, b * BLOCK, block(0, b), 0, BLOCK);
         }
@@ -121,7 +121,7 @@ class PieceHashingTest {
 
     @Test
     void aFailedWriteDropsTheBlocksButAnInterruptedOneKeepsThem() throws Exception {
-        PieceHashing hashing = hashing(PieceHashing.MAX_HELD_BYTES);
+        PieceAssembly hashing = hashing(PieceAssembly.MAX_HELD_BYTES);
         arrive(hashing, 1, 0, 1, 2, 3);
         Path file = Files.createDirectories(dir.resolve("download/data.bin")); // a directory in the way
         Thread.currentThread().interrupt(); // the run is ending
@@ -142,7 +142,7 @@ class PieceHashingTest {
 
     @Test
     void whenFinishedPiecesFillTheRoomANewBlockWaitsForTheirCheck() throws Exception {
-        PieceHashing hashing = hashing(PIECE); // room for one piece
+        PieceAssembly hashing = hashing(PIECE); // room for one piece
         arrive(hashing, 0, 0, 1, 2, 3);
         hashing.finished(0);
         Thread peer = Thread.ofVirtual().start(() -> {
@@ -161,7 +161,7 @@ class PieceHashingTest {
 
     @Test
     void whenUnfinishedPiecesFillTheRoomANewBlockIsWrittenAtOnce() throws Exception {
-        PieceHashing hashing = hashing(PIECE);
+        PieceAssembly hashing = hashing(PIECE);
         arrive(hashing, 0, 0, 1, 2);
         arrive(hashing, 1, 0);
         arrive(hashing, 1, 1); // full, and no finished piece to make room: written, no wait
@@ -176,7 +176,7 @@ class PieceHashingTest {
 
     @Test
     void theArraysOfACheckedPieceAreReusedButNotThoseOfOneStillHeld() throws Exception {
-        PieceHashing hashing = hashing(PieceHashing.MAX_HELD_BYTES);
+        PieceAssembly hashing = hashing(PieceAssembly.MAX_HELD_BYTES);
         byte[] first = block(0, 0);
         assertThat(hashing.hold(new Block(0, 0, BLOCK), first)).isTrue();
         arrive(hashing, 0, 1, 2, 3);
@@ -192,17 +192,17 @@ class PieceHashingTest {
         assertThat(storage.verifyPiece(0)).as("reusing the arrays did not touch what was written").isTrue();
     }
 
-    private PieceHashing hashing(long maxHeldBytes) {
-        return new PieceHashing(storage, PieceGeometry.of(metainfo), arrays, maxHeldBytes);
+    private PieceAssembly hashing(long maxHeldBytes) {
+        return new PieceAssembly(storage, PieceGeometry.of(metainfo), arrays, maxHeldBytes);
     }
 
-    private void assertCheckedAndWritten(PieceHashing hashing, int piece) throws IOException {
+    private void assertCheckedAndWritten(PieceAssembly hashing, int piece) throws IOException {
         assertThat(hashing.check(piece, scratch)).as("piece %d checks", piece).isTrue();
         assertThat(storage.verifyPiece(piece)).as("piece %d is on disk", piece).isTrue();
     }
 
     /** The given blocks of {@code piece} arrive in this order: held, or written when there is no room. */
-    private void arrive(PieceHashing hashing, int piece, int... blocks) throws IOException {
+    private void arrive(PieceAssembly hashing, int piece, int... blocks) throws IOException {
         for (int b : blocks) {
             byte[] data = block(piece, b);
             if (!hashing.hold(new Block(piece, b * BLOCK, BLOCK), data)) {
