@@ -77,7 +77,7 @@ public final class PiecePicker {
 
     // ---- availability: what the connected peers have --------------------------------------
 
-    /** A peer's bitfield message (or its have-all): it has these pieces. */
+    /** A peer's bitfield message (a BEP 6 have_all is a full one): it has these pieces. */
     public void onBitfield(Bitfield peerHas) {
         checkSize(peerHas);
         lock.lock();

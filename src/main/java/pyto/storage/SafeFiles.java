@@ -21,11 +21,12 @@ import pyto.metainfo.Metainfo;
  * how to open those files without ever touching anything outside the download directory.
  *
  * <p>The metainfo parser has already refused unsafe paths; this class checks again, because a
- * path that escapes would write over a user's files. Two checks: every target, normalized,
- * must lie strictly inside the download directory; and at open time the real path of the
- * parent directory (symbolic links resolved) must still lie inside it, so that a link left in
- * the download directory that points elsewhere is never followed. The file itself is opened
- * with {@code NOFOLLOW_LINKS}: a torrent's files are never symbolic links.
+ * path that escapes would write over a user's files. Three checks: every target, normalized,
+ * must lie strictly inside the download directory; at open time the real path of the parent
+ * directory (symbolic links resolved) must still lie inside it, before any directory is
+ * created and again after, so that a link left in the download directory that points
+ * elsewhere is never followed; and the file itself must not be a symbolic link (it is
+ * opened with {@code NOFOLLOW_LINKS} too): a torrent's files are never links.
  *
  * <p>Stateless after construction; any thread.
  */

@@ -18,7 +18,8 @@ import pyto.tracker.AnnounceRequest.Event;
 import pyto.tracker.TrackerStatus.State;
 
 /**
- * Keeps one tier of trackers (BEP 12) informed about one torrent, for the torrent's whole life.
+ * Keeps one tier of trackers (BEP 12) informed about one torrent for one run of it: from its start
+ * (or resume) to its pause or stop. The next run gets a new announcer, which starts with {@code started}.
  *
  * <p>The tier's URLs are shuffled once; each announce tries them in order and the first that
  * answers moves to the front, so it is asked first from then on. Every tier has its own

@@ -13,8 +13,8 @@ import java.util.List;
 /**
  * Compact peer lists: each peer as its address bytes then a big-endian port. BEP 23 packs IPv4
  * peers in 6 bytes ({@code peers}), BEP 7 packs IPv6 peers in 18 ({@code peers6}). Used by the
- * HTTP client to read replies, by the embedded server to write them, and later by UDP (BEP 15),
- * whose replies carry the same layout.
+ * HTTP client to read replies, by the embedded server to write them, and by the UDP client and
+ * server (BEP 15), whose replies carry the same layout.
  */
 final class CompactPeers {
 

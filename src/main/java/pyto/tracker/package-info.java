@@ -6,7 +6,7 @@
  * through {@link pyto.tracker.HttpGet}, {@link pyto.tracker.UdpTracker} speaks BEP 15 through
  * {@link pyto.tracker.UdpExchange} (resends on a schedule) with the layouts of
  * {@link pyto.tracker.UdpPackets}; {@link pyto.tracker.Announcer} keeps one tier (BEP 12)
- * informed for a torrent's whole life on its own virtual thread and publishes a
+ * informed for one run of a torrent (start or resume to pause or stop) on its own virtual thread and publishes a
  * {@link pyto.tracker.TrackerStatus}.
  *
  * <p>The server side: {@link pyto.tracker.TrackerServer} accepts connections,
