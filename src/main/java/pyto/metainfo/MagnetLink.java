@@ -4,7 +4,6 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -99,14 +98,14 @@ public record MagnetLink(
             switch (key) {
                 case "xt" -> {
                     String topic = MagnetValues.decode("xt", raw);
-                    String lower = topic.toLowerCase(Locale.ROOT);
                     if (firstTopic == null) {
                         firstTopic = topic;
                     }
-                    if (lower.startsWith(BTIH) && infoHash == null) {
+                    // A URN's namespace is case-insensitive (RFC 8141): URN:BTIH: is the same.
+                    if (topic.regionMatches(true, 0, BTIH, 0, BTIH.length()) && infoHash == null) {
                         infoHash = MagnetValues.infoHash(topic.substring(BTIH.length()));
                     }
-                    v2 |= lower.startsWith(BTMH);
+                    v2 |= topic.regionMatches(true, 0, BTMH, 0, BTMH.length());
                 }
                 case "dn" -> {
                     String dn = MagnetValues.decode("dn", raw);
