@@ -10,13 +10,15 @@ import java.util.List;
 import java.util.Optional;
 import pyto.concurrent.Workers;
 import pyto.metainfo.FileEntry;
+import pyto.metainfo.InfoHash;
+import pyto.metainfo.MagnetLink;
 import pyto.metainfo.Metainfo;
 import pyto.metainfo.MetainfoParser;
 import pyto.tracker.ScrapeResponse;
 import pyto.tracker.Tracker;
 import pyto.tracker.Trackers;
 
-/** {@code pyto info FILE.torrent}: what a torrent file says, for people. */
+/** {@code pyto info FILE.torrent} or {@code pyto info MAGNET}: what a torrent file or a magnet link (BEP 9) says, for people. */
 final class InfoCommand implements Main.Command {
 
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
@@ -35,20 +37,49 @@ final class InfoCommand implements Main.Command {
 
     @Override
     public String usage() {
-        return "pyto info FILE.torrent [--scrape]\n"
-                + "                                   show what a torrent file holds; --scrape asks each tracker\n"
-                + "                                   for its seeders, leechers and completed downloads (BEP 48)";
+        return "pyto info FILE.torrent|MAGNET [--scrape]\n"
+                + "                                   show what a torrent file or a magnet link (quoted) holds; --scrape\n"
+                + "                                   asks each tracker for its seeders, leechers and completed downloads (BEP 48)";
     }
 
     @Override
     public int run(List<String> argv) throws Exception {
         Args args = Args.parse(argv, Args.names(), Args.names("--scrape"));
-        Metainfo m = MetainfoParser.read(Path.of(args.operand("torrent file")));
-        print(m);
+        String operand = args.operand("torrent file or magnet link");
+        InfoHash infoHash;
+        List<String> trackers;
+        if (operand.regionMatches(true, 0, "magnet:", 0, "magnet:".length())) {
+            MagnetLink link = MagnetLink.parse(operand);
+            print(link);
+            infoHash = link.infoHash();
+            trackers = link.trackers();
+        } else {
+            Metainfo m = MetainfoParser.read(Path.of(operand));
+            print(m);
+            infoHash = m.infoHash();
+            trackers = m.trackers();
+        }
         if (args.flag("--scrape")) {
-            scrape(m);
+            scrape(trackers, infoHash);
         }
         return Main.OK;
+    }
+
+    /** What a magnet link holds: no sizes or files, those come with the metadata. */
+    private void print(MagnetLink link) {
+        row("name", link.name().orElse("unknown until the metadata arrives"));
+        row("info hash", link.infoHash().hex());
+        list("trackers", link.trackers(), "none (peers from DHT, x.pe or --peer only)");
+        list("peers", link.peers().stream().map(MagnetLink::peerText).toList(), "none");
+        list("web seeds", link.webSeeds(), "none");
+        if (!link.selectOnly().isEmpty()) {
+            row("select only", "files " + link.selectOnlyText() + " (BEP 53; counted from 0)");
+        }
+    }
+
+    private void list(String label, List<String> values, String none) {
+        row(label, values.isEmpty() ? none : Integer.toString(values.size()));
+        values.forEach(v -> out.println("  " + v));
     }
 
     private void print(Metainfo m) {
@@ -81,11 +112,11 @@ final class InfoCommand implements Main.Command {
             row("web seeds", Integer.toString(m.webSeeds().size()));
             m.webSeeds().forEach(u -> out.println("  " + u));
         }
+        row("magnet", MagnetLink.of(m).uri());
     }
 
     /** Asks every tracker at once (each on its own virtual thread), then prints the answers in order. */
-    private void scrape(Metainfo m) throws InterruptedException {
-        List<String> urls = m.trackers();
+    private void scrape(List<String> urls, InfoHash infoHash) throws InterruptedException {
         if (urls.isEmpty()) {
             out.println("scrape:      no trackers to ask");
             return;
@@ -94,7 +125,7 @@ final class InfoCommand implements Main.Command {
         Trackers.Config quick = new Trackers.Config(Duration.ofSeconds(5), Duration.ofSeconds(10), 1 << 20)
                 .withUdpSchedule(Duration.ofSeconds(3), 1);
         try {
-            Workers.run("scrape", urls.size(), i -> answers[i] = scrape(urls.get(i), m, quick));
+            Workers.run("scrape", urls.size(), i -> answers[i] = scrape(urls.get(i), infoHash, quick));
         } catch (IOException e) {
             throw new IllegalStateException("scrape answers are caught per tracker", e);
         }
@@ -104,13 +135,13 @@ final class InfoCommand implements Main.Command {
         }
     }
 
-    private static String scrape(String url, Metainfo m, Trackers.Config config) {
+    private static String scrape(String url, InfoHash infoHash, Trackers.Config config) {
         Optional<Tracker> tracker = Trackers.forUrl(url, config);
         if (tracker.isEmpty()) {
             return "not a tracker pyto can speak to";
         }
         try {
-            ScrapeResponse r = tracker.get().scrape(m.infoHash());
+            ScrapeResponse r = tracker.get().scrape(infoHash);
             return r.complete() + " seeders, " + r.incomplete() + " leechers, " + r.downloaded() + " completed";
         } catch (IOException e) {
             return "error: " + e.getMessage();

@@ -74,4 +74,12 @@ public record Metainfo(
     public List<String> trackers() {
         return trackerTiers.stream().flatMap(List::stream).distinct().toList();
     }
+
+    /**
+     * The bytes of a .torrent file for this torrent (BEP 3), with the info dictionary exactly as
+     * it was read, so that reading them back gives the same info hash. See {@link TorrentFileWriter}.
+     */
+    public byte[] toTorrentFile() {
+        return TorrentFileWriter.write(this);
+    }
 }

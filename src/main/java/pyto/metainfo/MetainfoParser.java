@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import pyto.bencode.BDict;
 import pyto.bencode.BInteger;
@@ -74,8 +75,41 @@ public final class MetainfoParser {
             throw new MetainfoException("not a valid torrent file: its 'info' is a " + kind(infoValue)
                     + ", not a dictionary");
         }
-        InfoDictParser.Info info = InfoDictParser.parse(infoDict);
-        byte[] infoBytes = torrent.rawBytes("info").orElseThrow();
+        return metainfo(InfoDictParser.parse(infoDict), torrent.rawBytes("info").orElseThrow(),
+                TrackerUrls.tiers(torrent), TrackerUrls.webSeeds(torrent),
+                text(torrent, "comment"), text(torrent, "created by"), creationDate(torrent));
+    }
+
+    /**
+     * Checks the raw bytes of an info dictionary, as received from peers for a magnet link
+     * (BEP 9), exactly as the info dictionary of a .torrent file is checked. The bytes are kept
+     * as given and hashed as given: the info hash is their SHA-1 (re-encoding could change it).
+     * Nothing may follow the dictionary. Trackers and web seeds come from elsewhere (the magnet
+     * link) and are cleaned as a torrent file's are.
+     */
+    public static Metainfo parseInfo(byte[] infoBytes, List<List<String>> trackerTiers, List<String> webSeeds)
+            throws MetainfoException {
+        if (infoBytes.length > MAX_TORRENT_FILE_BYTES) {
+            throw new MetainfoException("the info dictionary is " + infoBytes.length
+                    + " bytes, larger than any torrent file pyto reads (64 MiB)");
+        }
+        BValue root;
+        try {
+            root = BencodeDecoder.decode(infoBytes);
+        } catch (BencodeException e) {
+            throw new MetainfoException("not a valid info dictionary: " + e.getMessage(), e);
+        }
+        if (!(root instanceof BDict infoDict)) {
+            throw new MetainfoException("not a valid info dictionary: it holds a bencoded " + kind(root)
+                    + ", not a dictionary");
+        }
+        return metainfo(InfoDictParser.parse(infoDict), infoBytes, TrackerUrls.cleanTiers(trackerTiers),
+                TrackerUrls.cleanStrings(webSeeds), Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    private static Metainfo metainfo(InfoDictParser.Info info, byte[] infoBytes, List<List<String>> tiers,
+                                     List<String> webSeeds, Optional<String> comment, Optional<String> createdBy,
+                                     Optional<Instant> creationDate) {
         return new Metainfo(
                 info.name(),
                 info.pieceLength(),
@@ -85,12 +119,12 @@ public final class MetainfoParser {
                 info.totalLength(),
                 new InfoHash(Sha1.of(infoBytes)),
                 infoBytes,
-                TrackerUrls.tiers(torrent),
+                tiers,
                 info.isPrivate(),
-                text(torrent, "comment"),
-                text(torrent, "created by"),
-                creationDate(torrent),
-                TrackerUrls.webSeeds(torrent));
+                comment,
+                createdBy,
+                creationDate,
+                webSeeds);
     }
 
     /**

@@ -1,6 +1,7 @@
 package pyto.metainfo;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -59,6 +60,16 @@ final class TrackerUrls {
             clean(value).ifPresent(urls::add);
         }
         return List.copyOf(urls);
+    }
+
+    /** Tiers from elsewhere (a magnet link), cleaned as a torrent file's are; empty tiers dropped. */
+    static List<List<String>> cleanTiers(List<List<String>> tiers) {
+        return tiers.stream().map(TrackerUrls::cleanStrings).filter(tier -> !tier.isEmpty()).toList();
+    }
+
+    /** URLs from elsewhere, cleaned as a torrent file's are: trimmed, blank ones dropped, each once. */
+    static List<String> cleanStrings(Collection<String> urls) {
+        return urls.stream().map(String::strip).filter(url -> !url.isEmpty()).distinct().toList();
     }
 
     private static Optional<String> clean(BValue value) {
