@@ -146,6 +146,13 @@ public final class PeerConnection {
             case PeerMessage.Request(int piece, int begin, int length) -> onRequest(piece, begin, length);
             case PeerMessage.Piece(int piece, int begin, byte[] data) -> onPiece(new Block(piece, begin, data.length), data);
             case PeerMessage.Cancel(int piece, int begin, int length) -> writer.cancelUpload(new Block(piece, begin, length));
+            case PeerMessage.Port p -> { }    // BEP 5, BEP 6 and BEP 10: we announce none of them yet
+            case PeerMessage.SuggestPiece s -> { }
+            case PeerMessage.HaveAll a -> { }
+            case PeerMessage.HaveNone n -> { }
+            case PeerMessage.Reject r -> { }
+            case PeerMessage.AllowedFast a -> { }
+            case pyto.wire.ExtensionMessage e -> { }
             case PeerMessage.Unknown u -> { } // an extension we did not announce; skipped by its length
         }
     }
