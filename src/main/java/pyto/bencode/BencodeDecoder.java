@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Decodes bencoding (BEP 3) strictly: one value that fills the whole input, integers without
- * leading zeros or {@code -0}, string lengths that fit in what is left of the input, keys that
- * are byte strings and appear once. Any departure is a {@link BencodeException} naming the byte
+ * Decodes bencoding (BEP 3) strictly: one value that fills the whole input (or, with
+ * {@link #decodePrefix}, one value at the front of it), integers without leading zeros or
+ * {@code -0}, string lengths that fit in what is left of the input, keys that are byte
+ * strings and appear once. Any departure is a {@link BencodeException} naming the byte
  * where it was found.
  *
  * <p>Nesting is limited to {@value #MAX_DEPTH} levels, so hostile input of a hundred thousand
@@ -28,19 +29,45 @@ public final class BencodeDecoder {
     private int pos;
     private int depth;
 
-    private BencodeDecoder(byte[] in) {
+    /**
+     * One value decoded from the front of some input, and where it ended.
+     *
+     * @param end the offset just after the value: where whatever follows it starts
+     */
+    public record Prefix(BValue value, int end) {
+    }
+
+    private BencodeDecoder(byte[] in, int from) {
         this.in = in;
+        this.pos = from;
     }
 
     /** Decodes {@code input}, which must hold exactly one value and nothing after it. */
     public static BValue decode(byte[] input) throws BencodeException {
-        BencodeDecoder decoder = new BencodeDecoder(input);
+        BencodeDecoder decoder = new BencodeDecoder(input, 0);
         BValue value = decoder.value();
         if (decoder.pos != input.length) {
             throw new BencodeException(
                     (input.length - decoder.pos) + " trailing bytes after the value", decoder.pos);
         }
         return value;
+    }
+
+    /**
+     * Decodes exactly one value starting at {@code input[from]} and says where it ended; the
+     * bytes after it are not looked at. For messages that are a bencoded value followed by raw
+     * bytes, as a ut_metadata data message (BEP 9) is. Offsets in exceptions count from the
+     * start of {@code input}, not from {@code from}.
+     *
+     * @throws IndexOutOfBoundsException if {@code from} is outside {@code [0, input.length]}
+     */
+    public static Prefix decodePrefix(byte[] input, int from) throws BencodeException {
+        if (from < 0 || from > input.length) {
+            throw new IndexOutOfBoundsException("offset " + from + " outside an input of " + input.length + " bytes");
+        }
+        BencodeDecoder decoder = new BencodeDecoder(input, from);
+        BValue value = decoder.value();
+        return new Prefix(value, decoder.pos);
     }
 
     /** Decodes {@code input}, which must be a dictionary (a torrent file, a tracker reply). */

@@ -118,6 +118,13 @@ public final class PeerConnection {
             case PeerMessage.Request(int piece, int begin, int length) -> upload.onRequest(piece, begin, length);
             case PeerMessage.Piece(int piece, int begin, byte[] data) -> download.onPiece(new Block(piece, begin, data.length), data);
             case PeerMessage.Cancel(int piece, int begin, int length) -> upload.onCancel(new Block(piece, begin, length));
+            case PeerMessage.Port p -> { }    // BEP 5, BEP 6 and BEP 10: we announce none of them yet
+            case PeerMessage.SuggestPiece sp -> { }
+            case PeerMessage.HaveAll a -> { }
+            case PeerMessage.HaveNone hn -> { }
+            case PeerMessage.Reject r -> { }
+            case PeerMessage.AllowedFast af -> { }
+            case pyto.wire.ExtensionMessage e -> { }
             case PeerMessage.Unknown u -> { } // an extension we did not announce; skipped by its length
         }
     }

@@ -130,6 +130,32 @@ class BencodeDecoderTest {
                 .isEqualTo(new BList(List.of(new BInteger(1), BString.of("ü"))));
     }
 
+    @Test
+    void decodePrefixReadsOneValueAndSaysWhereItEnded() throws Exception {
+        // a ut_metadata data message (BEP 9): a dictionary, then raw bytes that are not bencoding
+        byte[] input = "xxd8:msg_typei1e5:piecei0eeRAW:)".getBytes(US_ASCII);
+        BencodeDecoder.Prefix prefix = BencodeDecoder.decodePrefix(input, 2);
+
+        assertThat(prefix.value()).isEqualTo(BDict.builder().put("msg_type", 1).put("piece", 0).build());
+        assertThat(prefix.end()).isEqualTo(input.length - "RAW:)".length());
+        assertThat(BencodeDecoder.decodePrefix("i7e".getBytes(US_ASCII), 0))
+                .isEqualTo(new BencodeDecoder.Prefix(new BInteger(7), 3));
+    }
+
+    @Test
+    void decodePrefixIsAsStrictAsDecodeAndCountsOffsetsFromTheStartOfTheInput() {
+        assertThatThrownBy(() -> BencodeDecoder.decodePrefix("ab i03e".getBytes(US_ASCII), 3))
+                .isInstanceOf(BencodeException.class)
+                .hasMessageContaining("leading zero")
+                .satisfies(e -> assertThat(((BencodeException) e).offset()).isEqualTo(3));
+        assertThatThrownBy(() -> BencodeDecoder.decodePrefix("d1:a".getBytes(US_ASCII), 0))
+                .isInstanceOf(BencodeException.class).hasMessageContaining("end of input");
+        assertThatThrownBy(() -> BencodeDecoder.decodePrefix("i1e".getBytes(US_ASCII), 3))
+                .isInstanceOf(BencodeException.class).hasMessageContaining("end of input at byte 3");
+        assertThatThrownBy(() -> BencodeDecoder.decodePrefix("i1e".getBytes(US_ASCII), 4))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
     private static byte[] sha1(byte[] data) throws Exception {
         return MessageDigest.getInstance("SHA-1").digest(data);
     }

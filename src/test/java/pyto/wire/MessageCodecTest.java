@@ -79,12 +79,12 @@ class MessageCodecTest {
     void aLengthPrefixOf2GiBIsRefusedBeforeAnythingIsAllocated() {
         assertThatThrownBy(() -> codec.read(input(bytes("80000000 07"))))
                 .isInstanceOf(ProtocolException.class)
-                .hasMessage("message of 2147483648 bytes exceeds the limit of 16397 bytes for this torrent");
+                .hasMessage("message of 2147483648 bytes exceeds the limit of 65538 bytes for this torrent");
     }
 
     @Test
-    void theLimitIsABlockOrABitfieldWhicheverIsLarger() {
-        assertThat(new MessageCodec(10).maxLength()).isEqualTo(16 * 1024 + 13);
+    void theLimitIsAnExtendedHandshakeOrABitfieldWhicheverIsLarger() {
+        assertThat(new MessageCodec(10).maxLength()).isEqualTo(2 + 64 * 1024);
         assertThat(new MessageCodec(1_000_000).maxLength()).isEqualTo(1 + 125_000);
     }
 
@@ -93,7 +93,7 @@ class MessageCodecTest {
         byte[] header = ByteBuffer.allocate(5).putInt(9 + 16 * 1024 + 5).put((byte) 7).array();
         assertThatThrownBy(() -> codec.read(input(header)))
                 .isInstanceOf(ProtocolException.class)
-                .hasMessageContaining("exceeds the limit");
+                .hasMessage("piece message with a block of 16389 bytes exceeds the limit of 16384 bytes");
     }
 
     @Test
@@ -152,10 +152,10 @@ class MessageCodecTest {
 
     @Test
     void anUnknownMessageIsSkippedAndTheNextOneIsRead() throws IOException {
-        // extension protocol (BEP 10): id 20, 3 bytes of payload we do not read; then have 7
-        DataInputStream in = input(bytes("00000004 14 00 6465 00000005 04 00000007"));
+        // BEP 52's hash request: id 21, 3 bytes of payload we do not read; then have 7
+        DataInputStream in = input(bytes("00000004 15 00 6465 00000005 04 00000007"));
 
-        assertThat(codec.read(in)).isEqualTo(new Unknown(20, 3));
+        assertThat(codec.read(in)).isEqualTo(new Unknown(21, 3));
         assertThat(codec.read(in)).isEqualTo(new Have(7));
     }
 
