@@ -4,9 +4,13 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import pyto.concurrent.Scope;
 import pyto.concurrent.Task;
+import pyto.piece.Bitfield;
 import pyto.piece.Block;
+import pyto.wire.ExtensionMessage;
 import pyto.wire.Handshake;
 import pyto.wire.PeerId;
 import pyto.wire.PeerMessage;
@@ -17,9 +21,15 @@ import pyto.wire.ProtocolException;
  *
  * <p>Runs on its own virtual thread: a blocking read loop that hands each message to the
  * side of the connection it concerns. {@link PeerDownload} keeps what the peer has and our
- * requests to it; {@link PeerUpload} our choking of the peer and its requests to us. Writes
- * go through {@link PeerWriter}, on a second virtual thread. The choker (another thread)
- * chokes and unchokes through {@link #choke()} and {@link #unchoke()}.
+ * requests to it; {@link PeerUpload} our choking of the peer and its requests to us;
+ * {@link PeerExtensions} the extension protocol (BEP 10) and what travels over it. Writes go
+ * through {@link PeerWriter}, on a second virtual thread. The choker (another thread) chokes
+ * and unchokes through {@link #choke()} and {@link #unchoke()}.
+ *
+ * <p>A connection may start before the torrent knows its pieces: a torrent started from a
+ * magnet link learns them with its metadata (BEP 9). Until then what the peer says it has is
+ * kept ({@link EarlyHaves}), and the download side is made, and checks it, when the pieces
+ * are ready ({@link #onPiecesReady}). The connection's own lock guards that hand-over.
  */
 public final class PeerConnection {
 
@@ -32,8 +42,17 @@ public final class PeerConnection {
     private final InetSocketAddress dialed;
     private final PeerIdentity identity;
     private final long connectedAtMillis = System.currentTimeMillis();
-    private final PeerDownload download;
+    /** Both sides set the fast extension's bit (BEP 6), and the extension protocol's (BEP 10). */
+    private final boolean fast;
+    private final boolean extended;
     private final PeerUpload upload;
+    private final PeerExtensions extensions;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private PeerDownload download;            // guarded by lock; null until the torrent's pieces are ready
+    private EarlyHaves early = new EarlyHaves(); // guarded by lock; null once they are
+    private boolean gone;                      // guarded by lock
+    private int requestQueue = -1;             // guarded by lock: the peer's reqq, for a download side not made yet
 
     PeerConnection(Handshakes.Opened opened, Swarm swarm, InetSocketAddress dialed) {
         this.socket = opened.socket();
@@ -41,12 +60,17 @@ public final class PeerConnection {
         this.swarm = swarm;
         this.dialed = dialed;
         this.identity = PeerIdentity.of(address(), remote.peerId());
-        TorrentPieces pieces = swarm.pieces();
+        Handshake ours = swarm.handshake();
+        this.fast = ours.supports(Handshake.Extension.FAST) && remote.supports(Handshake.Extension.FAST);
+        this.extended = ours.supports(Handshake.Extension.EXTENSION_PROTOCOL)
+                && remote.supports(Handshake.Extension.EXTENSION_PROTOCOL);
         RateMeter uploaded = new RateMeter();
-        this.writer = new PeerWriter(socket, pieces.codec(), pieces.storage(), swarm.trace(), swarm.uploadLimits(),
-                uploaded, swarm.uploaded());
-        this.upload = new PeerUpload(this, swarm, writer, uploaded);
-        this.download = new PeerDownload(this, swarm, pieces, writer);
+        PeerExtensions[] ext = new PeerExtensions[1]; // the writer asks for the peer's ids at each write
+        this.writer = new PeerWriter(socket, swarm::codec, swarm::readBlock, () -> ext[0].theirs(), swarm.trace(),
+                swarm.uploadLimits(), uploaded, swarm.uploaded());
+        this.upload = new PeerUpload(this, swarm, writer, uploaded, fast);
+        this.extensions = new PeerExtensions(this, swarm, writer);
+        ext[0] = extensions;
     }
 
     /**
@@ -98,7 +122,7 @@ public final class PeerConnection {
 
     private void readLoop() throws IOException {
         while (true) {
-            PeerMessage message = swarm.pieces().codec().read(socket.in());
+            PeerMessage message = swarm.codec().read(socket.in());
             if (swarm.trace().enabled()) {
                 swarm.trace().message(socket.toString(), false, message);
             }
@@ -109,32 +133,205 @@ public final class PeerConnection {
     private void handle(PeerMessage message) throws IOException {
         switch (message) {
             case PeerMessage.KeepAlive k -> { }
-            case PeerMessage.Choke c -> download.onChoke();
-            case PeerMessage.Unchoke u -> download.onUnchoke();
+            case PeerMessage.Choke c -> onPeerChoking(true);
+            case PeerMessage.Unchoke u -> onPeerChoking(false);
             case PeerMessage.Interested i -> upload.onInterest(true);
             case PeerMessage.NotInterested n -> upload.onInterest(false);
-            case PeerMessage.Have(int piece) -> download.onHave(piece);
-            case PeerMessage.Bitfield(byte[] bits) -> download.onBitfield(bits);
+            case PeerMessage.Have(int piece) -> {
+                PeerDownload d = downloadOr(e -> e.have(piece));
+                if (d != null) {
+                    d.onHave(piece);
+                }
+            }
+            case PeerMessage.Bitfield(byte[] bits) -> {
+                PeerDownload d = downloadOr(e -> e.bitfield(bits));
+                if (d != null) {
+                    d.onBitfield(bits);
+                }
+            }
             case PeerMessage.Request(int piece, int begin, int length) -> upload.onRequest(piece, begin, length);
-            case PeerMessage.Piece(int piece, int begin, byte[] data) -> download.onPiece(new Block(piece, begin, data.length), data);
+            case PeerMessage.Piece(int piece, int begin, byte[] data) -> {
+                PeerDownload d = downloadOr(e -> { }); // blocks before we asked for any are dropped
+                if (d != null) {
+                    d.onPiece(new Block(piece, begin, data.length), data);
+                }
+            }
             case PeerMessage.Cancel(int piece, int begin, int length) -> upload.onCancel(new Block(piece, begin, length));
-            case PeerMessage.Port p -> { }    // BEP 5, BEP 6 and BEP 10: we announce none of them yet
-            case PeerMessage.SuggestPiece sp -> { }
-            case PeerMessage.HaveAll a -> { }
-            case PeerMessage.HaveNone hn -> { }
-            case PeerMessage.Reject r -> { }
-            case PeerMessage.AllowedFast af -> { }
-            case pyto.wire.ExtensionMessage e -> { }
-            case PeerMessage.Unknown u -> { } // an extension we did not announce; skipped by its length
+            case PeerMessage.Port p -> { } // BEP 5: the peer's DHT node; pyto has no DHT yet
+            case PeerMessage.HaveAll a -> onFast(message, e -> e.haveAll(), PeerDownload::onHaveAll);
+            case PeerMessage.HaveNone n -> onFast(message, e -> { }, d -> { });
+            case PeerMessage.SuggestPiece(int piece) -> onFast(message, e -> e.suggest(piece), d -> d.onSuggest(piece));
+            case PeerMessage.AllowedFast(int piece) -> onFast(message, e -> e.allowedFast(piece), d -> d.onAllowedFast(piece));
+            case PeerMessage.Reject(int piece, int begin, int length) ->
+                    onFast(message, e -> { }, d -> d.onReject(new Block(piece, begin, length)));
+            case ExtensionMessage e -> {
+                if (!extended) {
+                    throw new ProtocolException("sent an extension message (BEP 10) without announcing the extension protocol");
+                }
+                extensions.handle(e);
+            }
+            case PeerMessage.Unknown u -> { } // a message no BEP we speak defines; skipped by its length
         }
+    }
+
+    /** What to do with a message about the peer's pieces, before and after the pieces are known. */
+    @FunctionalInterface
+    private interface Early {
+        void keep(EarlyHaves early) throws ProtocolException;
+    }
+
+    @FunctionalInterface
+    private interface Now {
+        void apply(PeerDownload download) throws ProtocolException;
+    }
+
+    /** A BEP 6 message: only from a peer that said it speaks the fast extension. */
+    private void onFast(PeerMessage message, Early early, Now now) throws ProtocolException {
+        if (!fast) {
+            throw new ProtocolException("sent " + message + " (BEP 6) without announcing the fast extension");
+        }
+        PeerDownload d = downloadOr(early);
+        if (d != null) {
+            now.apply(d);
+        }
+    }
+
+    private void onPeerChoking(boolean choking) {
+        PeerDownload d;
+        lock.lock();
+        try {
+            d = download;
+            if (d == null && early != null) {
+                early.peerChoking(choking);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (d != null) {
+            if (choking) {
+                d.onChoke();
+            } else {
+                d.onUnchoke();
+            }
+        }
+    }
+
+    /** The download side, or null after keeping the news for it in the early haves. */
+    private PeerDownload downloadOr(Early keep) throws ProtocolException {
+        lock.lock();
+        try {
+            if (download == null && early != null) {
+                keep.keep(early);
+            }
+            return download;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The torrent's pieces are known and checked: the download side starts, with what the
+     * peer said so far, which is checked now. A peer whose early claims do not fit the
+     * torrent (a bitfield of the wrong length, a piece past the end) lied, and is dropped.
+     * Called once per connection, under the swarm's lock.
+     */
+    void onPiecesReady(TorrentPieces pieces) {
+        lock.lock();
+        try {
+            if (gone || download != null) {
+                return;
+            }
+            download = new PeerDownload(this, swarm, pieces, writer);
+            if (requestQueue > 0) {
+                download.limitRequests(requestQueue);
+            }
+            EarlyHaves told = early;
+            early = null;
+            download.replay(told);
+        } catch (ProtocolException e) {
+            LOG.log(System.Logger.Level.INFO, "{0}: dropped: {1}", this, e.getMessage());
+            close();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The connection ended: the download side, if it started, for the swarm to return its pieces and requests. */
+    PeerDownload release() {
+        lock.lock();
+        try {
+            gone = true;
+            return download;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** BEP 10 {@code reqq}: never more requests outstanding than the peer queues. */
+    void limitRequests(int queue) {
+        PeerDownload d;
+        lock.lock();
+        try {
+            requestQueue = queue;
+            d = download;
+        } finally {
+            lock.unlock();
+        }
+        if (d != null) {
+            d.limitRequests(queue);
+        }
+    }
+
+    private PeerDownload downloadNow() {
+        lock.lock();
+        try {
+            return download;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- what the swarm asks of the download side (nothing before the pieces are known) ----
+
+    void requestMore() {
+        PeerDownload d = downloadNow();
+        if (d != null) {
+            d.requestMore();
+        }
+    }
+
+    void cancelRequest(Block block) {
+        PeerDownload d = downloadNow();
+        if (d != null) {
+            d.cancelRequest(block);
+        }
+    }
+
+    void updateInterest() {
+        PeerDownload d = downloadNow();
+        if (d != null) {
+            d.updateInterest();
+        }
+    }
+
+    boolean has(int piece) {
+        PeerDownload d = downloadNow();
+        return d != null && d.has(piece);
+    }
+
+    /** Whether the peer has every piece (false while we cannot tell). */
+    public boolean isSeed() {
+        PeerDownload d = downloadNow();
+        return d != null && d.isSeed();
     }
 
     /**
      * Called now and then by the torrent: a peer that has sent nothing at all, not even a
      * keep-alive, for longer than the silence limit is gone and is dropped; when we have
-     * been quiet for a while, a keep-alive tells the peer that we are still here.
+     * been quiet for a while, a keep-alive tells the peer that we are still here. Requests
+     * owed for too long are looked at too ({@link PeerDownload#checkRequests}).
      */
-    void checkAlive(long nowMillis, PeerTimeouts timeouts) {
+    void checkAlive(long nowMillis, PeerTimeouts timeouts, long snubMillis) {
         long silentMillis = nowMillis - socket.lastReadMillis();
         if (silentMillis > timeouts.silence().toMillis()) {
             LOG.log(System.Logger.Level.DEBUG, "{0}: silent for {1} s, dropped", this, silentMillis / 1000);
@@ -142,6 +339,40 @@ public final class PeerConnection {
             return;
         }
         writer.keepAliveIfQuiet(nowMillis, timeouts.keepAlive().toMillis());
+        PeerDownload d = downloadNow();
+        if (d != null) {
+            d.checkRequests(nowMillis, snubMillis);
+        }
+    }
+
+    // ---- the first messages, and what the swarm sends --------------------------------------
+
+    /**
+     * What we say first, right after the handshakes: our extended handshake (BEP 10), then
+     * what we have: a bitfield, have_all or have_none (BEP 6), or, while our pieces are not
+     * known yet, have_none or nothing; then the pieces the peer may fetch while choked.
+     */
+    void sendFirstMessages(ExtensionMessage.ExtendedHandshake ours, Bitfield have, List<Integer> allowedFast) {
+        if (extended) {
+            writer.send(ours);
+        }
+        if (have != null) {
+            upload.sendHaves(have);
+            upload.grantAllowedFast(allowedFast, have);
+        } else if (fast) {
+            writer.send(new PeerMessage.HaveNone());
+        }
+    }
+
+    /** A later extended handshake, e.g. with the metadata's size once we have it (BEP 10 allows several). */
+    void sendExtendedHandshake(ExtensionMessage.ExtendedHandshake ours) {
+        if (extended) {
+            writer.send(ours);
+        }
+    }
+
+    void sendHave(int piece) {
+        upload.sendHave(piece);
     }
 
     /** The choker lets this peer download from us. */
@@ -159,19 +390,26 @@ public final class PeerConnection {
         socket.close();
     }
 
+    /** How many messages of a kind wait in the writer's queue. */
+    int queued(Class<? extends PeerMessage> type) {
+        return writer.queued(type);
+    }
+
     // ---- what the choker and the status display read ---------------------------------------
 
     /** A consistent-enough snapshot for the choker and for peer lists (flags read one by one). */
     public PeerStatus status() {
-        return new PeerStatus(address(), peerId(), isOutgoing(), upload.isChoking(), download.isInterested(),
-                download.isPeerChoking(), upload.isPeerInterested(), download.isSnubbed(), download.downloaded.rate(),
-                upload.uploaded.rate(), download.downloaded.total(), upload.uploaded.total(), download.progress(),
+        PeerDownload d = downloadNow();
+        return new PeerStatus(address(), peerId(), client(), isOutgoing(), upload.isChoking(),
+                d != null && d.isInterested(), d == null || d.isPeerChoking(), upload.isPeerInterested(),
+                d != null && d.isSnubbed(), d == null ? 0 : d.downloaded.rate(), upload.uploaded.rate(),
+                d == null ? 0 : d.downloaded.total(), upload.uploaded.total(), d == null ? 0 : d.progress(),
                 connectedAtMillis);
     }
 
-    /** Whether the peer has every piece. */
-    public boolean isSeed() {
-        return download.isSeed();
+    /** The peer's client: as its extended handshake names it (BEP 10 {@code v}), else as its peer id spells it. */
+    public String client() {
+        return extensions.client().orElseGet(() -> remote.peerId().toString());
     }
 
     public boolean isChokingPeer() {
@@ -186,12 +424,8 @@ public final class PeerConnection {
         return remote.peerId();
     }
 
-    PeerDownload download() {
-        return download;
-    }
-
-    PeerUpload upload() {
-        return upload;
+    PeerExtensions extensions() {
+        return extensions;
     }
 
     /** Who the peer is, across connections: for trust and bans. */
@@ -202,6 +436,19 @@ public final class PeerConnection {
     /** The peer's address: where we dialled it, or where its connection came from. */
     public InetSocketAddress address() {
         return dialed != null ? dialed : socket.remote();
+    }
+
+    /**
+     * Where others can reach the peer, for peer exchange (BEP 11): the address we dialled; for
+     * a peer that dialled us, its address with the port its extended handshake gave; else
+     * null (its connection's port is not one it listens on).
+     */
+    InetSocketAddress pexAddress() {
+        if (dialed != null) {
+            return dialed;
+        }
+        var port = extensions.listenPort();
+        return port.isPresent() ? new InetSocketAddress(socket.remote().getAddress(), port.getAsInt()) : null;
     }
 
     public boolean isOutgoing() {

@@ -17,6 +17,7 @@ import pyto.concurrent.Scope;
 import pyto.concurrent.TokenBucket;
 import pyto.concurrent.Workers;
 import pyto.metainfo.InfoHash;
+import pyto.metainfo.MagnetLink;
 import pyto.metainfo.Metainfo;
 import pyto.peer.Handshakes;
 import pyto.peer.MessageTrace;
@@ -61,50 +62,58 @@ public final class Session implements AutoCloseable {
      * @param chokeRound         how often each torrent's choker reconsiders (10 s by BEP 3's custom);
      *                           silent peers and quiet connections are looked at as often
      * @param peerTimeouts       when we send keep-alives, and how long a peer may say nothing
+     * @param pexInterval        how often peers exchange peer lists (BEP 11: once a minute; tests shorten it)
      */
     public record Config(InetAddress bind, int port, int maxPeersPerTorrent, int maxPeers, int numWant,
                          MessageTrace trace, Announcer.Config announcer, int uploadSlots, Duration chokeRound,
-                         PeerTimeouts peerTimeouts) {
+                         PeerTimeouts peerTimeouts, Duration pexInterval) {
 
         public static Config defaults() {
             return new Config(null, 6881, 50, 200, 50, MessageTrace.NONE,
-                    Announcer.Config.DEFAULTS, Choker.REGULAR_SLOTS, Duration.ofSeconds(10), PeerTimeouts.DEFAULTS);
+                    Announcer.Config.DEFAULTS, Choker.REGULAR_SLOTS, Duration.ofSeconds(10), PeerTimeouts.DEFAULTS,
+                    Duration.ofMinutes(1));
         }
 
         public Config withBind(InetAddress address) {
             return new Config(address, port, maxPeersPerTorrent, maxPeers, numWant, trace,
-                    announcer, uploadSlots, chokeRound, peerTimeouts);
+                    announcer, uploadSlots, chokeRound, peerTimeouts, pexInterval);
         }
 
         public Config withPort(int p) {
             return new Config(bind, p, maxPeersPerTorrent, maxPeers, numWant, trace,
-                    announcer, uploadSlots, chokeRound, peerTimeouts);
+                    announcer, uploadSlots, chokeRound, peerTimeouts, pexInterval);
         }
 
         public Config withMaxPeers(int perTorrent, int total) {
             return new Config(bind, port, perTorrent, total, numWant, trace,
-                    announcer, uploadSlots, chokeRound, peerTimeouts);
+                    announcer, uploadSlots, chokeRound, peerTimeouts, pexInterval);
         }
 
         public Config withTrace(MessageTrace t) {
             return new Config(bind, port, maxPeersPerTorrent, maxPeers, numWant, t,
-                    announcer, uploadSlots, chokeRound, peerTimeouts);
+                    announcer, uploadSlots, chokeRound, peerTimeouts, pexInterval);
         }
 
         public Config withAnnouncer(Announcer.Config a) {
             return new Config(bind, port, maxPeersPerTorrent, maxPeers, numWant, trace,
-                    a, uploadSlots, chokeRound, peerTimeouts);
+                    a, uploadSlots, chokeRound, peerTimeouts, pexInterval);
         }
 
         /** Keep-alive and silence limits; tests shorten them. */
         public Config withPeerTimeouts(PeerTimeouts timeouts) {
             return new Config(bind, port, maxPeersPerTorrent, maxPeers, numWant, trace,
-                    announcer, uploadSlots, chokeRound, timeouts);
+                    announcer, uploadSlots, chokeRound, timeouts, pexInterval);
+        }
+
+        /** How often peers exchange peer lists (BEP 11); tests shorten it. */
+        public Config withPexInterval(Duration interval) {
+            return new Config(bind, port, maxPeersPerTorrent, maxPeers, numWant, trace,
+                    announcer, uploadSlots, chokeRound, peerTimeouts, interval);
         }
 
         public Config withChoking(int slots, Duration round) {
             return new Config(bind, port, maxPeersPerTorrent, maxPeers, numWant, trace,
-                    announcer, slots, round, peerTimeouts);
+                    announcer, slots, round, peerTimeouts, pexInterval);
         }
     }
 
@@ -143,25 +152,48 @@ public final class Session implements AutoCloseable {
 
     /** Adds a torrent and starts it: check what is on disk in {@code downloadDir}, then download or seed. */
     public Torrent add(Metainfo metainfo, Path downloadDir) throws IOException {
-        Torrent torrent;
+        return add(new Torrent(this, metainfo, downloadDir));
+    }
+
+    /**
+     * Adds a torrent known by its magnet link (BEP 9) and starts it: its metadata comes from
+     * peers, unless an earlier run left it as a .torrent in {@code downloadDir}.
+     */
+    public Torrent add(MagnetLink link, Path downloadDir) throws IOException {
+        Optional<Metainfo> saved = SavedTorrents.find(downloadDir, link);
+        if (saved.isPresent()) {
+            LOG.log(System.Logger.Level.INFO, "{0}: metadata read from the .torrent an earlier run saved",
+                    saved.get().name());
+            return add(saved.get(), downloadDir);
+        }
+        return add(new Torrent(this, link, downloadDir));
+    }
+
+    private Torrent add(Torrent torrent) throws IOException {
         lock.lock();
         try {
-            if (torrents.containsKey(metainfo.infoHash())) {
-                throw new IOException(metainfo.name() + " is already in this session");
+            if (torrents.containsKey(torrent.infoHash())) {
+                throw new IOException(torrent.name() + " is already in this session");
             }
-            torrent = new Torrent(this, metainfo, downloadDir);
-            for (Torrent other : torrents.values()) {
-                if (other.location().equals(torrent.location())) {
-                    throw new IOException(metainfo.name() + " would write into " + torrent.location()
-                            + ", where " + other + " already is: choose another directory");
-                }
+            if (torrent.location().isPresent()) {
+                checkLocation(torrent, torrent.location().get());
             }
-            torrents.put(metainfo.infoHash(), torrent);
+            torrents.put(torrent.infoHash(), torrent);
         } finally {
             lock.unlock();
         }
         torrent.start();
         return torrent;
+    }
+
+    /** Two torrents of a session must not write into the same files. */
+    void checkLocation(Torrent torrent, Path location) throws IOException {
+        for (Torrent other : torrents()) {
+            if (other != torrent && other.location().filter(location::equals).isPresent()) {
+                throw new IOException(torrent.name() + " would write into " + location
+                        + ", where " + other + " already is: choose another directory");
+            }
+        }
     }
 
     /** Stops a torrent and forgets it; its files stay where they are. */

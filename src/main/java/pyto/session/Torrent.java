@@ -11,58 +11,67 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import pyto.concurrent.Scope;
 import pyto.concurrent.TokenBucket;
+import pyto.metainfo.InfoHash;
+import pyto.metainfo.MagnetLink;
 import pyto.metainfo.Metainfo;
+import pyto.metainfo.MetainfoException;
 import pyto.peer.Handshakes;
 import pyto.peer.PeerConnection;
 import pyto.peer.PeerSocket;
 import pyto.peer.PeerStatus;
 import pyto.peer.Swarm;
 import pyto.peer.SwarmEvents;
-import pyto.piece.PieceGeometry;
-import pyto.piece.PiecePicker;
-import pyto.storage.CheckResult;
-import pyto.storage.Storage;
+import pyto.peer.TorrentPieces;
 import pyto.tracker.AnnounceRequest;
 import pyto.wire.Handshake;
 
 /**
- * One torrent in a session, from the check of what is on disk to seeding: its lifecycle,
- * and the owner of everything that runs for it.
+ * One torrent in a session, from its metadata to seeding: its lifecycle, and the owner of
+ * everything that runs for it.
  *
- * <p>Each run of the torrent lives in one {@link Scope}: the main task (check, then dial
- * peers), the announcers, the choker, and every peer's reader and writer. Stopping the
- * torrent ({@link #pause()}, or closing it) closes the scope, which ends every one of those
- * threads and closes every socket before it returns; a peer that fails ends only itself, any
- * other task that fails ends the run and leaves the torrent FAILED with the reason. Peer
- * threads report here through {@link SwarmEvents}.
+ * <p>A torrent made from a .torrent file knows its metadata from the start; one made from a
+ * magnet link (BEP 9) first finds peers (trackers of the link, its {@code x.pe} peers, peer
+ * exchange) and fetches the metadata from them, keeping those peers for the download.
+ *
+ * <p>Each run of the torrent lives in one {@link Scope}: the main task (fetch the metadata,
+ * check what is on disk, then download or seed), the announcers, the dialler, the periodic
+ * task, and every peer's reader and writer. Stopping the torrent ({@link #pause()}, or closing
+ * it) closes the scope, which ends every one of those threads and closes every socket before
+ * it returns; a peer that fails ends only itself, any other task that fails ends the run and
+ * leaves the torrent FAILED with the reason. Peer threads report here through {@link SwarmEvents}.
  */
 public final class Torrent implements SwarmEvents {
 
     private static final System.Logger LOG = System.getLogger(Torrent.class.getName());
 
     /**
-     * Where a torrent is in its life. PAUSED is a stop the user asked for and can undo;
-     * STOPPED is the end (the session closed or the torrent was removed).
+     * Where a torrent is in its life. METADATA: fetching the info dictionary from peers
+     * (BEP 9). PAUSED is a stop the user asked for and can undo; STOPPED is the end (the
+     * session closed or the torrent was removed).
      */
-    public enum State { CHECKING, DOWNLOADING, SEEDING, PAUSED, STOPPED, FAILED }
+    public enum State { METADATA, CHECKING, DOWNLOADING, SEEDING, PAUSED, STOPPED, FAILED }
 
     static final long SNUB_MILLIS = 60_000;
     /** Below this many peers we ask the trackers for more before their interval is up. */
     static final int FEW_PEERS = 5;
+    /** What we tell trackers is left while we do not know the size (libtorrent says the same). */
+    static final long LEFT_WITHOUT_METADATA = 16 * 1024;
 
     private final Session session;
-    private final Metainfo metainfo;
-    private final Storage storage;
-    private final PiecePicker picker;
+    private final MagnetLink link;
+    private final Path downloadDir;
     private final Swarm swarm;
     private final PeerDirectory directory = new PeerDirectory(System::currentTimeMillis);
     private final UploadSlots uploadSlots;
-    private final int announceKey;
+    private final Dialer dialer;
+    private final int announceKey = new Random().nextInt();
+    private final TokenBucket downloadLimit = new TokenBucket(0);
+    private final TokenBucket uploadLimit = new TokenBucket(0);
+    private final AtomicBoolean completed = new AtomicBoolean();
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -70,30 +79,35 @@ public final class Torrent implements SwarmEvents {
     private String error;                  // guarded by lock
     private Scope scope;                   // guarded by lock: the current run
     private AnnounceGroup trackers;        // guarded by lock
+    private volatile TorrentContent content;      // written under lock; null until the metadata is known
+    private byte[] fetchedInfo;            // guarded by lock: metadata from peers, not yet taken in
     private boolean checked;               // guarded by lock
-    private final AtomicLong checkedBytes = new AtomicLong();
-    private final AtomicBoolean completed = new AtomicBoolean();
-    private final Dialer dialer;
-    private final TokenBucket downloadLimit = new TokenBucket(0);
-    private final TokenBucket uploadLimit = new TokenBucket(0);
 
+    /** A torrent whose metadata we have. */
     Torrent(Session session, Metainfo metainfo, Path downloadDir) throws IOException {
+        this(session, MagnetLink.of(metainfo), downloadDir);
+        this.content = new TorrentContent(metainfo, downloadDir);
+        swarm.onMetadata(metainfo);
+    }
+
+    /** A torrent known by its magnet link only: it fetches its metadata from peers first. */
+    Torrent(Session session, MagnetLink link, Path downloadDir) {
         this.session = session;
-        this.metainfo = metainfo;
-        this.storage = new Storage(metainfo, downloadDir);
-        this.picker = new PiecePicker(PieceGeometry.of(metainfo), new Random());
-        this.swarm = new Swarm(metainfo.infoHash(), session.peerId(), picker, storage, this,
-                session.config().trace(), session.config().maxPeersPerTorrent(), session.config().peerTimeouts(),
-                List.of(downloadLimit, session.downloadLimit()), List.of(uploadLimit, session.uploadLimit()));
-        this.uploadSlots = new UploadSlots(new Choker(System::currentTimeMillis, new Random(), session.config().uploadSlots(),
-                session.config().chokeRound().toMillis()), swarm);
-        this.announceKey = new Random().nextInt();
+        this.link = link;
+        this.downloadDir = downloadDir;
+        Session.Config config = session.config();
+        this.swarm = new Swarm(link.infoHash(), session.peerId(), this, new Swarm.Settings(config.trace(),
+                config.maxPeersPerTorrent(), config.peerTimeouts(), session.port(), config.pexInterval(),
+                List.of(downloadLimit, session.downloadLimit()), List.of(uploadLimit, session.uploadLimit())));
+        this.uploadSlots = new UploadSlots(new Choker(System::currentTimeMillis, new Random(), config.uploadSlots(),
+                config.chokeRound().toMillis()), swarm);
         this.dialer = new Dialer(session, swarm, directory);
+        directory.add(link.peers().stream().filter(a -> !a.isUnresolved()).toList());
     }
 
     // ---- lifecycle -------------------------------------------------------------------------
 
-    /** Starts a run: check the data (the first time), then download or seed. */
+    /** Starts a run: fetch the metadata or check the data (the first time), then download or seed. */
     void start() {
         lock.lock();
         try {
@@ -101,11 +115,11 @@ public final class Torrent implements SwarmEvents {
                 return;
             }
             error = null;
-            scope = new Scope("torrent " + metainfo.name(), this::runFailed);
-            state = checked ? (picker.isComplete() ? State.SEEDING : State.DOWNLOADING) : State.CHECKING;
+            scope = new Scope("torrent " + name(), this::runFailed);
+            setState(content == null ? State.METADATA : !checked ? State.CHECKING
+                    : content.picker().isComplete() ? State.SEEDING : State.DOWNLOADING);
             Scope run = scope;
             run.fork("main", () -> run(run));
-            changed.signalAll();
         } finally {
             lock.unlock();
         }
@@ -138,21 +152,23 @@ public final class Torrent implements SwarmEvents {
         if (run != null) {
             run.close();
         }
-        try {
-            if (completed.get()) {
-                storage.finish(); // again: the run may have been stopped while finishing
-            } else {
-                storage.flush();
+        TorrentContent c = content;
+        if (c != null) {
+            try {
+                if (completed.get()) {
+                    c.storage().finish(); // again: the run may have been stopped while finishing
+                } else {
+                    c.storage().flush();
+                }
+            } catch (IOException e) {
+                fail("could not write the files out: " + e.getMessage());
             }
-        } catch (IOException e) {
-            fail("could not write the files out: " + e.getMessage());
         }
         lock.lock();
         try {
             if (state != State.FAILED) {
-                state = next;
+                setState(next);
             }
-            changed.signalAll();
         } finally {
             lock.unlock();
         }
@@ -171,50 +187,106 @@ public final class Torrent implements SwarmEvents {
     /** Stops the torrent for good and closes its files. */
     void close() {
         stop(State.STOPPED);
-        storage.close();
+        TorrentContent c = content;
+        if (c != null) {
+            c.storage().close();
+        }
     }
 
-    /** The main task of a run. */
+    /**
+     * The main task of a run. Peers come first for a magnet link, which needs them for its
+     * metadata; a torrent with metadata checks its data first, since until then it cannot
+     * say which pieces it has.
+     */
     private void run(Scope run) throws Exception {
-        if (!isChecked()) {
-            check();
+        boolean peersStarted = false;
+        if (content == null) {
+            startPeers(run);
+            peersStarted = true;
+            run.forkPeriodic("metadata", Duration.ofSeconds(1), swarm::metadataTick);
+            takeInMetadata(awaitMetadata());
         }
-        boolean complete = picker.isComplete();
+        TorrentContent c = content;
+        if (!isChecked()) {
+            setStateLocked(State.CHECKING);
+            c.check();
+            lock.lock();
+            try {
+                checked = true;
+            } finally {
+                lock.unlock();
+            }
+        }
+        TorrentPieces pieces = swarm.pieces() != null ? swarm.pieces() : swarm.attach(c.picker(), c.storage());
+        boolean complete = c.picker().isComplete();
         if (complete) {
-            storage.finish(); // empty files, for a torrent that was already complete on disk
+            c.storage().finish(); // empty files, for a torrent that was already complete on disk
             completed.set(true);
         }
-        AnnounceGroup group = new AnnounceGroup(metainfo.trackerTiers(), this::announceRequest, this::addPeers,
-                session.config().announcer(), new Random());
+        setStateLocked(complete ? State.SEEDING : State.DOWNLOADING);
+        pieces.startVerifiers(run);
+        if (!peersStarted) {
+            startPeers(run);
+        }
+    }
+
+    /** Trackers, the periodic task (choking, silent peers, peer exchange) and the dialler. */
+    private void startPeers(Scope run) {
+        AnnounceGroup group = new AnnounceGroup(content == null ? link.trackerTiers() : content.metainfo().trackerTiers(),
+                this::announceRequest, this::addPeers, session.config().announcer(), new Random());
         lock.lock();
         try {
             trackers = group;
-            setState(complete ? State.SEEDING : State.DOWNLOADING);
         } finally {
             lock.unlock();
         }
         group.start(run);
-        swarm.pieces().startVerifiers(run);
         run.forkPeriodic("choker", session.config().chokeRound(), this::rechoke);
-        dialer.run(run);
+        run.fork("dialer", () -> dialer.run(run));
     }
 
-    /** The resume check: which pieces are already on disk (from an earlier run or another client). */
-    private void check() throws IOException, InterruptedException {
-        CheckResult result = storage.check((done, total) -> checkedBytes.set(done));
-        for (int piece = 0; piece < metainfo.pieceCount(); piece++) {
-            if (result.has(piece)) {
-                picker.onPieceVerified(piece);
-            }
-        }
+    /** Waits until peers have given us the metadata (or the run is cancelled). */
+    private byte[] awaitMetadata() throws InterruptedException {
         lock.lock();
         try {
-            checked = true;
+            while (fetchedInfo == null) {
+                changed.await();
+            }
+            return fetchedInfo;
         } finally {
             lock.unlock();
         }
-        LOG.log(System.Logger.Level.DEBUG, "{0}: {1} of {2} pieces already on disk",
-                metainfo.name(), result.verifiedCount(), metainfo.pieceCount());
+    }
+
+    /**
+     * The metadata arrived and matched the info hash: it becomes the torrent's metainfo (with
+     * the link's trackers), is saved as NAME.torrent next to the data so that a restart needs
+     * no exchange, and the files get a place, unless another torrent of the session is there.
+     */
+    private void takeInMetadata(byte[] infoBytes) throws IOException {
+        Metainfo metainfo;
+        try {
+            metainfo = link.toMetainfo(infoBytes);
+        } catch (MetainfoException e) {
+            throw new IOException("the metadata peers sent cannot be used: " + e.getMessage(), e);
+        }
+        TorrentContent c = new TorrentContent(metainfo, downloadDir);
+        session.checkLocation(this, c.storage().location());
+        try {
+            Path saved = SavedTorrents.save(downloadDir, metainfo);
+            LOG.log(System.Logger.Level.INFO, "{0}: metadata received ({1} bytes), saved as {2}",
+                    metainfo.name(), infoBytes.length, saved);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: could not save the metadata as a .torrent: {1}",
+                    metainfo.name(), e.getMessage());
+        }
+        lock.lock();
+        try {
+            content = c;
+        } finally {
+            lock.unlock();
+        }
+        swarm.onMetadata(metainfo);
     }
 
     private boolean isChecked() {
@@ -228,7 +300,7 @@ public final class Torrent implements SwarmEvents {
 
     // ---- peers -----------------------------------------------------------------------------
 
-    /** Addresses to try, from a tracker, the command line or another source. */
+    /** Addresses to try, from a tracker, the command line, peer exchange or another source. */
     public void addPeers(Collection<InetSocketAddress> peers) {
         if (directory.add(peers) > 0) {
             dialer.wake();
@@ -238,11 +310,14 @@ public final class Torrent implements SwarmEvents {
     /**
      * An incoming connection whose handshake named this torrent: answer it and start the peer.
      * Turned away while the data is being checked: we cannot yet say which pieces we have, and
-     * a peer that took our empty bitfield for the truth would never ask us for anything.
+     * a peer that took our empty bitfield for the truth would never ask us for anything. (A
+     * magnet link's torrent takes peers before its metadata, but tells them it has nothing
+     * yet, and what it has once it knows.)
      */
     void accept(PeerSocket socket, Handshake.Head head) throws IOException {
         Scope run = currentScope();
-        if (run == null || !isChecked() || swarm.isFull() || session.isFull() || swarm.isBanned(socket.remote())) {
+        if (run == null || state() == State.CHECKING || swarm.isFull() || session.isFull()
+                || swarm.isBanned(socket.remote())) {
             socket.close();
             return;
         }
@@ -260,13 +335,15 @@ public final class Torrent implements SwarmEvents {
     }
 
     /**
-     * One choking round (every 10 s by default, on the torrent's choker thread), after a look
-     * at every peer: silent, snubbed, or owing us requests for too long.
+     * One choking round (every 10 s by default, on the torrent's periodic thread), after a look
+     * at every peer: silent, snubbed, owing us requests for too long; peer exchange too.
      */
     private void rechoke() {
         swarm.checkPeers(System.currentTimeMillis(), SNUB_MILLIS);
-        uploadSlots.round(picker.isComplete());
-        if (swarm.peers().size() < FEW_PEERS && !picker.isComplete()) {
+        TorrentContent c = content;
+        boolean complete = c != null && c.picker().isComplete();
+        uploadSlots.round(complete);
+        if (swarm.peers().size() < FEW_PEERS && !complete) {
             AnnounceGroup group = trackerGroup();
             if (group != null) {
                 group.announceSoon();
@@ -287,17 +364,17 @@ public final class Torrent implements SwarmEvents {
 
     @Override
     public void pieceVerified(int piece) {
-        if (picker.isComplete() && completed.compareAndSet(false, true)) {
+        if (content.picker().isComplete() && completed.compareAndSet(false, true)) {
             onComplete();
         }
     }
 
     private void onComplete() {
-        LOG.log(System.Logger.Level.INFO, "{0}: download complete", metainfo.name());
+        LOG.log(System.Logger.Level.INFO, "{0}: download complete", name());
         try {
-            storage.finish();
+            content.storage().finish();
         } catch (IOException e) {
-            if (!Thread.currentThread().isInterrupted()) { // else: stopping; stop() finishes the files
+            if (!Thread.currentThread().isInterrupted()) { // else: stopping; stop(State) finishes the files
                 diskFailed(e);
             }
             return;
@@ -312,6 +389,22 @@ public final class Torrent implements SwarmEvents {
             lock.unlock();
         }
         swarm.onComplete();
+    }
+
+    @Override
+    public void metadataFetched(byte[] infoBytes) {
+        lock.lock();
+        try {
+            fetchedInfo = infoBytes;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void peersDiscovered(List<InetSocketAddress> peers) {
+        addPeers(peers);
     }
 
     /**
@@ -342,7 +435,7 @@ public final class Torrent implements SwarmEvents {
         } finally {
             lock.unlock();
         }
-        LOG.log(System.Logger.Level.ERROR, "{0}: {1}", metainfo.name(), reason);
+        LOG.log(System.Logger.Level.ERROR, "{0}: {1}", name(), reason);
         if (run != null) {
             run.cancel();
         }
@@ -366,6 +459,17 @@ public final class Torrent implements SwarmEvents {
     private void setState(State s) {
         state = s;
         changed.signalAll();
+    }
+
+    private void setStateLocked(State s) {
+        lock.lock();
+        try {
+            if (state != State.FAILED) {
+                setState(s);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     public State state() {
@@ -401,13 +505,31 @@ public final class Torrent implements SwarmEvents {
         }
     }
 
-    public Metainfo metainfo() {
-        return metainfo;
+    public InfoHash infoHash() {
+        return link.infoHash();
     }
 
-    /** The file (single-file torrent) or directory (multi-file) the torrent's data is in. */
-    public Path location() {
-        return storage.location();
+    /** The torrent's name: its metadata's, else the magnet link's {@code dn}, else its info hash. */
+    public String name() {
+        TorrentContent c = content;
+        return c != null ? c.metainfo().name() : link.name().orElse(link.infoHash().hex());
+    }
+
+    /** The metainfo, once known: at once for a .torrent, after the metadata exchange for a magnet link. */
+    public Optional<Metainfo> metainfo() {
+        TorrentContent c = content;
+        return c == null ? Optional.empty() : Optional.of(c.metainfo());
+    }
+
+    /** The magnet link of this torrent. */
+    public MagnetLink magnetLink() {
+        return content != null ? MagnetLink.of(content.metainfo()) : link;
+    }
+
+    /** The file (single-file torrent) or directory (multi-file) the torrent's data is in, once known. */
+    public Optional<Path> location() {
+        TorrentContent c = content;
+        return c == null ? Optional.empty() : Optional.of(c.storage().location());
     }
 
     public TorrentStatus status() {
@@ -422,14 +544,8 @@ public final class Torrent implements SwarmEvents {
         } finally {
             lock.unlock();
         }
-        long left = picker.bytesLeft();
-        double down = swarm.downloaded().rate();
-        Optional<Duration> eta = s == State.DOWNLOADING && down > 1
-                ? Optional.of(Duration.ofSeconds((long) (left / down))) : Optional.empty();
-        return new TorrentStatus(metainfo.name(), metainfo.infoHash(), s, metainfo.totalLength(),
-                metainfo.totalLength() - left, checkedBytes.get(), down, swarm.uploaded().rate(),
-                swarm.downloaded().total(), swarm.uploaded().total(), swarm.peers().size(), directory.size(),
-                eta, group == null ? List.of() : group.status(), why, swarm.wastedBytes(), swarm.hashFailures());
+        return TorrentStatus.of(name(), infoHash(), s, why, content, swarm, directory.size(),
+                group == null ? List.of() : group.status());
     }
 
     /** The connected peers, for a peer list. */
@@ -439,8 +555,10 @@ public final class Torrent implements SwarmEvents {
 
     /** What the announcers tell the trackers about us; they set the event themselves. */
     private AnnounceRequest announceRequest() {
-        return new AnnounceRequest(metainfo.infoHash(), session.peerId().bytes(), session.port(),
-                swarm.uploaded().total(), swarm.downloaded().total(), picker.bytesLeft(),
+        TorrentContent c = content;
+        return new AnnounceRequest(infoHash(), session.peerId().bytes(), session.port(),
+                swarm.uploaded().total(), swarm.downloaded().total(),
+                c == null ? LEFT_WITHOUT_METADATA : c.picker().bytesLeft(),
                 AnnounceRequest.Event.NONE, session.config().numWant(), announceKey);
     }
 
@@ -450,6 +568,6 @@ public final class Torrent implements SwarmEvents {
 
     @Override
     public String toString() {
-        return metainfo.name();
+        return name();
     }
 }
