@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import pyto.metainfo.InfoHash;
-import pyto.wire.ExtensionIds;
 import pyto.wire.ExtensionMessage;
 import pyto.wire.ExtensionMessage.MetadataData;
 import pyto.wire.ExtensionMessage.MetadataReject;
@@ -61,19 +60,19 @@ final class MetadataExchange {
     private static final class Attempt {
         final int size;
         final byte[][] pieces;
-        final PeerConnection[] asked;
+        final MetadataPeer[] asked;
         final long[] askedAt;
         final PeerIdentity[] sentBy;
         /** Every piece each peer was asked for in this attempt: a late answer is welcome, an unasked one is not. */
-        final Map<PeerConnection, BitSet> everAsked = new HashMap<>();
+        final Map<MetadataPeer, BitSet> everAsked = new HashMap<>();
         /** When fetching from one peer only (after a hash failure among several senders): that peer. */
-        PeerConnection source;
+        MetadataPeer source;
 
         Attempt(int size) {
             this.size = size;
             int count = (size + PIECE - 1) / PIECE;
             this.pieces = new byte[count][];
-            this.asked = new PeerConnection[count];
+            this.asked = new MetadataPeer[count];
             this.askedAt = new long[count];
             this.sentBy = new PeerIdentity[count];
         }
@@ -91,9 +90,9 @@ final class MetadataExchange {
             return true;
         }
 
-        int owedBy(PeerConnection peer) {
+        int owedBy(MetadataPeer peer) {
             int n = 0;
-            for (PeerConnection p : asked) {
+            for (MetadataPeer p : asked) {
                 if (p == peer) {
                     n++;
                 }
@@ -111,9 +110,9 @@ final class MetadataExchange {
     private boolean serving;                                               // guarded by lock
     private Attempt attempt;                                               // guarded by lock
     private boolean oneSourceAtATime;                                      // guarded by lock
-    private final Map<PeerConnection, Long> pausedUntil = new HashMap<>(); // guarded by lock
+    private final Map<MetadataPeer, Long> pausedUntil = new HashMap<>(); // guarded by lock
     private final Map<PeerIdentity, Long> bannedUntil = new HashMap<>();   // guarded by lock
-    private final List<PeerConnection> candidates = new ArrayList<>();     // guarded by lock
+    private final List<MetadataPeer> candidates = new ArrayList<>();     // guarded by lock
 
     MetadataExchange(InfoHash infoHash, Listener listener, LongSupplier clock) {
         this.infoHash = infoHash;
@@ -170,15 +169,15 @@ final class MetadataExchange {
     // ---- fetching ---------------------------------------------------------------------------
 
     /** A peer's extended handshake arrived: it may have the metadata for us. */
-    void onPeerHandshake(PeerConnection peer) {
+    void onPeerHandshake(MetadataPeer peer) {
         lock.lock();
         try {
             if (metadata != null) {
                 return;
             }
             candidates.remove(peer);
-            long size = peer.extensions().metadataSize();
-            if (peer.extensions().supports(ExtensionIds.UT_METADATA) && size > 0 && size <= MAX_SIZE) {
+            long size = peer.metadataSize();
+            if (peer.offersMetadata() && size > 0 && size <= MAX_SIZE) {
                 candidates.add(peer);
             } else if (size > MAX_SIZE) {
                 LOG.log(System.Logger.Level.DEBUG, "{0}: metadata of {1} bytes is more than pyto fetches", peer, size);
@@ -189,7 +188,7 @@ final class MetadataExchange {
         }
     }
 
-    void onPeerGone(PeerConnection peer) {
+    void onPeerGone(MetadataPeer peer) {
         lock.lock();
         try {
             candidates.remove(peer);
@@ -206,7 +205,7 @@ final class MetadataExchange {
         }
     }
 
-    void onData(PeerConnection peer, MetadataData data) {
+    void onData(MetadataPeer peer, MetadataData data) {
         byte[] complete = null;
         lock.lock();
         try {
@@ -243,7 +242,7 @@ final class MetadataExchange {
         }
     }
 
-    void onReject(PeerConnection peer, int piece) {
+    void onReject(MetadataPeer peer, int piece) {
         lock.lock();
         try {
             if (attempt == null || metadata != null) {
@@ -270,7 +269,7 @@ final class MetadataExchange {
             }
             long now = clock.getAsLong();
             for (int piece = 0; piece < attempt.asked.length; piece++) {
-                PeerConnection owes = attempt.asked[piece];
+                MetadataPeer owes = attempt.asked[piece];
                 if (owes != null && now - attempt.askedAt[piece] > REQUEST_TIMEOUT_MILLIS) {
                     LOG.log(System.Logger.Level.DEBUG, "{0}: no answer for metadata piece {1}", owes, piece);
                     attempt.asked[piece] = null;
@@ -303,8 +302,8 @@ final class MetadataExchange {
             return;
         }
         long now = clock.getAsLong();
-        List<PeerConnection> willing = new ArrayList<>();
-        for (PeerConnection p : candidates) {
+        List<MetadataPeer> willing = new ArrayList<>();
+        for (MetadataPeer p : candidates) {
             Long paused = pausedUntil.get(p);
             if ((paused == null || paused <= now) && !isBannedLocked(p.identity(), now)) {
                 willing.add(p);
@@ -318,7 +317,7 @@ final class MetadataExchange {
             attempt = new Attempt(size);
         }
         Attempt a = attempt;
-        willing.removeIf(p -> p.extensions().metadataSize() != a.size);
+        willing.removeIf(p -> p.metadataSize() != a.size);
         if (oneSourceAtATime) {
             if (a.source == null || !willing.contains(a.source)) {
                 a.source = willing.isEmpty() ? null : willing.getFirst();
@@ -329,8 +328,8 @@ final class MetadataExchange {
             if (a.pieces[piece] != null || a.asked[piece] != null) {
                 continue;
             }
-            PeerConnection to = null;
-            for (PeerConnection p : willing) {
+            MetadataPeer to = null;
+            for (MetadataPeer p : willing) {
                 if (a.owedBy(p) < PER_PEER && (to == null || a.owedBy(p) < a.owedBy(to))) {
                     to = p;
                 }
@@ -338,7 +337,7 @@ final class MetadataExchange {
             if (to == null) {
                 return;
             }
-            if (to.extensions().send(new MetadataRequest(piece))) {
+            if (to.sendMetadataMessage(new MetadataRequest(piece))) {
                 a.asked[piece] = to;
                 a.askedAt[piece] = now;
                 a.everAsked.computeIfAbsent(to, p -> new BitSet()).set(piece);
@@ -347,11 +346,11 @@ final class MetadataExchange {
     }
 
     /** The size most willing peers give; the first such peer's breaks a tie. */
-    private static int commonSize(List<PeerConnection> willing) {
+    private static int commonSize(List<MetadataPeer> willing) {
         Map<Long, Integer> votes = new HashMap<>();
         long best = -1;
-        for (PeerConnection p : willing) {
-            long size = p.extensions().metadataSize();
+        for (MetadataPeer p : willing) {
+            long size = p.metadataSize();
             int n = votes.merge(size, 1, Integer::sum);
             if (best < 0 || n > votes.get(best)) {
                 best = size;
@@ -378,7 +377,7 @@ final class MetadataExchange {
             PeerIdentity liar = senders.getFirst();
             LOG.log(System.Logger.Level.INFO, "metadata from {0} does not match the info hash; banned for a while", liar);
             bannedUntil.put(liar, clock.getAsLong() + BAN_MILLIS);
-            for (PeerConnection p : List.copyOf(candidates)) {
+            for (MetadataPeer p : List.copyOf(candidates)) {
                 if (p.identity().equals(liar)) {
                     candidates.remove(p);
                     p.close();
@@ -401,7 +400,7 @@ final class MetadataExchange {
         }
     }
 
-    private void ban(PeerConnection peer, String why) {
+    private void ban(MetadataPeer peer, String why) {
         LOG.log(System.Logger.Level.INFO, "{0}: dropped and banned for a while: {1}", peer, why);
         bannedUntil.put(peer.identity(), clock.getAsLong() + BAN_MILLIS);
         candidates.remove(peer);
@@ -420,7 +419,7 @@ final class MetadataExchange {
         attempt = null;
     }
 
-    private void forgetRequestsOf(PeerConnection peer) {
+    private void forgetRequestsOf(MetadataPeer peer) {
         for (int piece = 0; piece < attempt.asked.length; piece++) {
             if (attempt.asked[piece] == peer) {
                 attempt.asked[piece] = null;
@@ -436,7 +435,7 @@ final class MetadataExchange {
     // ---- serving ----------------------------------------------------------------------------
 
     /** A peer asks for a piece of the metadata: it gets it, or a reject. */
-    void onRequest(PeerConnection peer, int piece) {
+    void onRequest(MetadataPeer peer, int piece) {
         byte[] known;
         lock.lock();
         try {
@@ -445,12 +444,12 @@ final class MetadataExchange {
             lock.unlock();
         }
         int count = known == null ? 0 : (known.length + PIECE - 1) / PIECE;
-        if (known == null || piece >= count || peer.queued(MetadataData.class) >= MAX_QUEUED_ANSWERS) {
-            peer.extensions().send(new MetadataReject(piece));
+        if (known == null || piece >= count || peer.answersQueued() >= MAX_QUEUED_ANSWERS) {
+            peer.sendMetadataMessage(new MetadataReject(piece));
             return;
         }
         int from = piece * PIECE;
         byte[] data = Arrays.copyOfRange(known, from, Math.min(known.length, from + PIECE));
-        peer.extensions().send(new MetadataData(piece, known.length, data));
+        peer.sendMetadataMessage(new MetadataData(piece, known.length, data));
     }
 }

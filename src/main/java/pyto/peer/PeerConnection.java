@@ -10,6 +10,7 @@ import pyto.concurrent.Scope;
 import pyto.concurrent.Task;
 import pyto.piece.Bitfield;
 import pyto.piece.Block;
+import pyto.wire.ExtensionIds;
 import pyto.wire.ExtensionMessage;
 import pyto.wire.Handshake;
 import pyto.wire.PeerId;
@@ -31,7 +32,7 @@ import pyto.wire.ProtocolException;
  * kept ({@link EarlyHaves}), and the download side is made, and checks it, when the pieces
  * are ready ({@link #onPiecesReady}). The connection's own lock guards that hand-over.
  */
-public final class PeerConnection {
+public final class PeerConnection implements MetadataPeer {
 
     private static final System.Logger LOG = System.getLogger(PeerConnection.class.getName());
 
@@ -386,13 +387,31 @@ public final class PeerConnection {
     }
 
     /** Ends the connection from any thread: the reader wakes with the socket closed and tidies up. */
+    @Override
     public void close() {
         socket.close();
     }
 
-    /** How many messages of a kind wait in the writer's queue. */
-    int queued(Class<? extends PeerMessage> type) {
-        return writer.queued(type);
+    // ---- what the metadata exchange needs (BEP 9) ------------------------------------------
+
+    @Override
+    public long metadataSize() {
+        return extensions.metadataSize();
+    }
+
+    @Override
+    public boolean offersMetadata() {
+        return extensions.supports(ExtensionIds.UT_METADATA);
+    }
+
+    @Override
+    public boolean sendMetadataMessage(ExtensionMessage message) {
+        return extensions.send(message);
+    }
+
+    @Override
+    public int answersQueued() {
+        return writer.queued(ExtensionMessage.MetadataData.class);
     }
 
     // ---- what the choker and the status display read ---------------------------------------
@@ -429,7 +448,8 @@ public final class PeerConnection {
     }
 
     /** Who the peer is, across connections: for trust and bans. */
-    PeerIdentity identity() {
+    @Override
+    public PeerIdentity identity() {
         return identity;
     }
 

@@ -59,11 +59,14 @@ public final class Swarm {
      *
      * @param listenPort     our port, told to peers in the extended handshake (BEP 10 {@code p})
      * @param pexInterval    how often peers exchange peer lists (BEP 11: once a minute)
+     * @param allowedFast    how many pieces a peer may fetch from us while choked (BEP 6 suggests
+     *                       10; 0 for a client that never uploads)
      * @param downloadLimits every connection's reads take from these buckets (the torrent's and the session's)
      * @param uploadLimits   and its writes from these
      */
     public record Settings(MessageTrace trace, int maxPeers, PeerTimeouts timeouts, int listenPort,
-                           Duration pexInterval, List<TokenBucket> downloadLimits, List<TokenBucket> uploadLimits) {
+                           Duration pexInterval, int allowedFast, List<TokenBucket> downloadLimits,
+                           List<TokenBucket> uploadLimits) {
         public Settings {
             downloadLimits = List.copyOf(downloadLimits);
             uploadLimits = List.copyOf(uploadLimits);
@@ -205,8 +208,8 @@ public final class Swarm {
             // Under the lock, so a piece verified meanwhile reaches the peer as a have after our bitfield.
             TorrentPieces ready = pieces;
             Bitfield have = ready == null ? null : ready.picker().have();
-            List<Integer> allowedFast = ready == null ? List.of() : AllowedFastSet.of(peer.address().getAddress(),
-                    infoHash, have.pieceCount(), AllowedFastSet.DEFAULT_SIZE);
+            List<Integer> allowedFast = ready == null || settings.allowedFast() == 0 ? List.of()
+                    : AllowedFastSet.of(peer.address().getAddress(), infoHash, have.pieceCount(), settings.allowedFast());
             peer.sendFirstMessages(extendedHandshake(peer), have, allowedFast);
             if (ready != null) {
                 peer.onPiecesReady(ready);

@@ -27,6 +27,7 @@ import pyto.peer.Swarm;
 import pyto.peer.SwarmEvents;
 import pyto.peer.TorrentPieces;
 import pyto.tracker.AnnounceRequest;
+import pyto.wire.AllowedFastSet;
 import pyto.wire.Handshake;
 
 /**
@@ -98,6 +99,7 @@ public final class Torrent implements SwarmEvents {
         Session.Config config = session.config();
         this.swarm = new Swarm(link.infoHash(), session.peerId(), this, new Swarm.Settings(config.trace(),
                 config.maxPeersPerTorrent(), config.peerTimeouts(), session.port(), config.pexInterval(),
+                config.uploadSlots() == 0 ? 0 : AllowedFastSet.DEFAULT_SIZE,
                 List.of(downloadLimit, session.downloadLimit()), List.of(uploadLimit, session.uploadLimit())));
         this.uploadSlots = new UploadSlots(new Choker(System::currentTimeMillis, new Random(), config.uploadSlots(),
                 config.chokeRound().toMillis()), swarm);
