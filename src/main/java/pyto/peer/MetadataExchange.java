@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,51 +55,6 @@ final class MetadataExchange {
         void metadataFetched(byte[] infoBytes);
     }
 
-    /** One attempt at the metadata: a size, the pieces in so far, and who sent or owes each. */
-    private static final class Attempt {
-        final int size;
-        final byte[][] pieces;
-        final MetadataPeer[] asked;
-        final long[] askedAt;
-        final PeerIdentity[] sentBy;
-        /** Every piece each peer was asked for in this attempt: a late answer is welcome, an unasked one is not. */
-        final Map<MetadataPeer, BitSet> everAsked = new HashMap<>();
-        /** When fetching from one peer only (after a hash failure among several senders): that peer. */
-        MetadataPeer source;
-
-        Attempt(int size) {
-            this.size = size;
-            int count = (size + PIECE - 1) / PIECE;
-            this.pieces = new byte[count][];
-            this.asked = new MetadataPeer[count];
-            this.askedAt = new long[count];
-            this.sentBy = new PeerIdentity[count];
-        }
-
-        int pieceLength(int piece) {
-            return Math.min(PIECE, size - piece * PIECE);
-        }
-
-        boolean complete() {
-            for (byte[] p : pieces) {
-                if (p == null) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        int owedBy(MetadataPeer peer) {
-            int n = 0;
-            for (MetadataPeer p : asked) {
-                if (p == peer) {
-                    n++;
-                }
-            }
-            return n;
-        }
-    }
-
     private final InfoHash infoHash;
     private final Listener listener;
     private final LongSupplier clock;
@@ -108,7 +62,7 @@ final class MetadataExchange {
     private final ReentrantLock lock = new ReentrantLock();
     private byte[] metadata;                                               // guarded by lock
     private boolean serving;                                               // guarded by lock
-    private Attempt attempt;                                               // guarded by lock
+    private MetadataAttempt attempt;                                               // guarded by lock
     private boolean oneSourceAtATime;                                      // guarded by lock
     private final Map<MetadataPeer, Long> pausedUntil = new HashMap<>(); // guarded by lock
     private final Map<PeerIdentity, Long> bannedUntil = new HashMap<>();   // guarded by lock
@@ -194,7 +148,7 @@ final class MetadataExchange {
             candidates.remove(peer);
             pausedUntil.remove(peer);
             if (attempt != null) {
-                forgetRequestsOf(peer);
+                attempt.forget(peer);
                 if (attempt.source == peer) {
                     restart(); // one source at a time: what it sent cannot be told from the next one's
                 }
@@ -212,9 +166,9 @@ final class MetadataExchange {
             if (metadata != null) {
                 return; // in time for nothing: we have it
             }
-            Attempt a = attempt;
+            MetadataAttempt a = attempt;
             int piece = data.piece();
-            if (a == null || piece >= a.pieces.length || !a.everAsked.getOrDefault(peer, new BitSet()).get(piece)) {
+            if (a == null || piece >= a.pieces.length || !a.wasAsked(peer, piece)) {
                 ban(peer, "sent metadata piece " + piece + " that we did not ask it for");
                 return;
             }
@@ -248,7 +202,7 @@ final class MetadataExchange {
             if (attempt == null || metadata != null) {
                 return;
             }
-            forgetRequestsOf(peer);
+            attempt.forget(peer);
             pausedUntil.put(peer, clock.getAsLong() + REJECT_PAUSE_MILLIS);
             if (attempt.source == peer) {
                 attempt.source = null;
@@ -314,9 +268,9 @@ final class MetadataExchange {
             if (size <= 0) {
                 return;
             }
-            attempt = new Attempt(size);
+            attempt = new MetadataAttempt(size);
         }
-        Attempt a = attempt;
+        MetadataAttempt a = attempt;
         willing.removeIf(p -> p.metadataSize() != a.size);
         if (oneSourceAtATime) {
             if (a.source == null || !willing.contains(a.source)) {
@@ -338,9 +292,7 @@ final class MetadataExchange {
                 return;
             }
             if (to.sendMetadataMessage(new MetadataRequest(piece))) {
-                a.asked[piece] = to;
-                a.askedAt[piece] = now;
-                a.everAsked.computeIfAbsent(to, p -> new BitSet()).set(piece);
+                a.asked(piece, to, now);
             }
         }
     }
@@ -360,11 +312,8 @@ final class MetadataExchange {
     }
 
     /** All pieces are in: the metadata if its hash is the info hash; else the senders pay. Under the lock. */
-    private byte[] check(Attempt a) {
-        byte[] all = new byte[a.size];
-        for (int piece = 0; piece < a.pieces.length; piece++) {
-            System.arraycopy(a.pieces[piece], 0, all, piece * PIECE, a.pieces[piece].length);
-        }
+    private byte[] check(MetadataAttempt a) {
+        byte[] all = a.assemble();
         if (Arrays.equals(sha1(all), infoHash.bytes())) {
             metadata = all;
             attempt = null;
@@ -405,7 +354,7 @@ final class MetadataExchange {
         bannedUntil.put(peer.identity(), clock.getAsLong() + BAN_MILLIS);
         candidates.remove(peer);
         if (attempt != null) {
-            forgetRequestsOf(peer);
+            attempt.forget(peer);
             if (attempt.source == peer) {
                 restart();
             }
@@ -417,14 +366,6 @@ final class MetadataExchange {
     /** Starts over with no pieces: the pieces of a single source that failed us cannot be trusted. */
     private void restart() {
         attempt = null;
-    }
-
-    private void forgetRequestsOf(MetadataPeer peer) {
-        for (int piece = 0; piece < attempt.asked.length; piece++) {
-            if (attempt.asked[piece] == peer) {
-                attempt.asked[piece] = null;
-            }
-        }
     }
 
     private boolean isBannedLocked(PeerIdentity identity, long now) {

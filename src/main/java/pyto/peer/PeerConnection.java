@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 import pyto.concurrent.Scope;
 import pyto.concurrent.Task;
 import pyto.piece.Bitfield;
@@ -28,9 +27,8 @@ import pyto.wire.ProtocolException;
  * and unchokes through {@link #choke()} and {@link #unchoke()}.
  *
  * <p>A connection may start before the torrent knows its pieces: a torrent started from a
- * magnet link learns them with its metadata (BEP 9). Until then what the peer says it has is
- * kept ({@link EarlyHaves}), and the download side is made, and checks it, when the pieces
- * are ready ({@link #onPiecesReady}). The connection's own lock guards that hand-over.
+ * magnet link learns them with its metadata (BEP 9). Until then the download side waits
+ * behind a {@link DownloadGate}, which keeps what the peer says it has.
  */
 public final class PeerConnection implements MetadataPeer {
 
@@ -49,11 +47,7 @@ public final class PeerConnection implements MetadataPeer {
     private final PeerUpload upload;
     private final PeerExtensions extensions;
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private PeerDownload download;            // guarded by lock; null until the torrent's pieces are ready
-    private EarlyHaves early = new EarlyHaves(); // guarded by lock; null once they are
-    private boolean gone;                      // guarded by lock
-    private int requestQueue = -1;             // guarded by lock: the peer's reqq, for a download side not made yet
+    private final DownloadGate downloads = new DownloadGate(this);
 
     PeerConnection(Handshakes.Opened opened, Swarm swarm, InetSocketAddress dialed) {
         this.socket = opened.socket();
@@ -67,8 +61,8 @@ public final class PeerConnection implements MetadataPeer {
                 && remote.supports(Handshake.Extension.EXTENSION_PROTOCOL);
         RateMeter uploaded = new RateMeter();
         PeerExtensions[] ext = new PeerExtensions[1]; // the writer asks for the peer's ids at each write
-        this.writer = new PeerWriter(socket, swarm::codec, swarm::readBlock, () -> ext[0].theirs(), swarm.trace(),
-                swarm.uploadLimits(), uploaded, swarm.uploaded());
+        this.writer = new PeerWriter(socket, swarm::codec, swarm::readBlock, () -> ext[0].theirs(),
+                swarm.settings().trace(), swarm.settings().uploadLimits(), uploaded, swarm.uploaded());
         this.upload = new PeerUpload(this, swarm, writer, uploaded, fast);
         this.extensions = new PeerExtensions(this, swarm, writer);
         ext[0] = extensions;
@@ -124,8 +118,8 @@ public final class PeerConnection implements MetadataPeer {
     private void readLoop() throws IOException {
         while (true) {
             PeerMessage message = swarm.codec().read(socket.in());
-            if (swarm.trace().enabled()) {
-                swarm.trace().message(socket.toString(), false, message);
+            if (swarm.settings().trace().enabled()) {
+                swarm.settings().trace().message(socket.toString(), false, message);
             }
             handle(message);
         }
@@ -134,37 +128,34 @@ public final class PeerConnection implements MetadataPeer {
     private void handle(PeerMessage message) throws IOException {
         switch (message) {
             case PeerMessage.KeepAlive k -> { }
-            case PeerMessage.Choke c -> onPeerChoking(true);
-            case PeerMessage.Unchoke u -> onPeerChoking(false);
+            case PeerMessage.Choke c -> downloads.onPeerChoking(true);
+            case PeerMessage.Unchoke u -> downloads.onPeerChoking(false);
             case PeerMessage.Interested i -> upload.onInterest(true);
             case PeerMessage.NotInterested n -> upload.onInterest(false);
-            case PeerMessage.Have(int piece) -> {
-                PeerDownload d = downloadOr(e -> e.have(piece));
-                if (d != null) {
-                    d.onHave(piece);
-                }
-            }
-            case PeerMessage.Bitfield(byte[] bits) -> {
-                PeerDownload d = downloadOr(e -> e.bitfield(bits));
-                if (d != null) {
-                    d.onBitfield(bits);
-                }
-            }
+            case PeerMessage.Have(int piece) -> downloads.on(e -> e.have(piece), d -> d.onHave(piece));
+            case PeerMessage.Bitfield(byte[] bits) -> downloads.on(e -> e.bitfield(bits), d -> d.onBitfield(bits));
             case PeerMessage.Request(int piece, int begin, int length) -> upload.onRequest(piece, begin, length);
-            case PeerMessage.Piece(int piece, int begin, byte[] data) -> {
-                PeerDownload d = downloadOr(e -> { }); // blocks before we asked for any are dropped
-                if (d != null) {
-                    d.onPiece(new Block(piece, begin, data.length), data);
-                }
-            }
+            case PeerMessage.Piece(int piece, int begin, byte[] data) -> // none comes before we ask
+                    downloads.on(e -> { }, d -> d.onPiece(new Block(piece, begin, data.length), data));
             case PeerMessage.Cancel(int piece, int begin, int length) -> upload.onCancel(new Block(piece, begin, length));
             case PeerMessage.Port p -> { } // BEP 5: the peer's DHT node; pyto has no DHT yet
-            case PeerMessage.HaveAll a -> onFast(message, e -> e.haveAll(), PeerDownload::onHaveAll);
-            case PeerMessage.HaveNone n -> onFast(message, e -> { }, d -> { });
-            case PeerMessage.SuggestPiece(int piece) -> onFast(message, e -> e.suggest(piece), d -> d.onSuggest(piece));
-            case PeerMessage.AllowedFast(int piece) -> onFast(message, e -> e.allowedFast(piece), d -> d.onAllowedFast(piece));
-            case PeerMessage.Reject(int piece, int begin, int length) ->
-                    onFast(message, e -> { }, d -> d.onReject(new Block(piece, begin, length)));
+            case PeerMessage.HaveAll a -> {
+                requireFast(message);
+                downloads.on(EarlyHaves::haveAll, PeerDownload::onHaveAll);
+            }
+            case PeerMessage.HaveNone n -> requireFast(message); // nothing: what no bitfield means too
+            case PeerMessage.SuggestPiece(int piece) -> {
+                requireFast(message);
+                downloads.on(e -> e.suggest(piece), d -> d.onSuggest(piece));
+            }
+            case PeerMessage.AllowedFast(int piece) -> {
+                requireFast(message);
+                downloads.on(e -> e.allowedFast(piece), d -> d.onAllowedFast(piece));
+            }
+            case PeerMessage.Reject(int piece, int begin, int length) -> {
+                requireFast(message);
+                downloads.on(e -> { }, d -> d.onReject(new Block(piece, begin, length)));
+            }
             case ExtensionMessage e -> {
                 if (!extended) {
                     throw new ProtocolException("sent an extension message (BEP 10) without announcing the extension protocol");
@@ -175,154 +166,53 @@ public final class PeerConnection implements MetadataPeer {
         }
     }
 
-    /** What to do with a message about the peer's pieces, before and after the pieces are known. */
-    @FunctionalInterface
-    private interface Early {
-        void keep(EarlyHaves early) throws ProtocolException;
-    }
-
-    @FunctionalInterface
-    private interface Now {
-        void apply(PeerDownload download) throws ProtocolException;
-    }
-
     /** A BEP 6 message: only from a peer that said it speaks the fast extension. */
-    private void onFast(PeerMessage message, Early early, Now now) throws ProtocolException {
+    private void requireFast(PeerMessage message) throws ProtocolException {
         if (!fast) {
             throw new ProtocolException("sent " + message + " (BEP 6) without announcing the fast extension");
-        }
-        PeerDownload d = downloadOr(early);
-        if (d != null) {
-            now.apply(d);
-        }
-    }
-
-    private void onPeerChoking(boolean choking) {
-        PeerDownload d;
-        lock.lock();
-        try {
-            d = download;
-            if (d == null && early != null) {
-                early.peerChoking(choking);
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (d != null) {
-            if (choking) {
-                d.onChoke();
-            } else {
-                d.onUnchoke();
-            }
-        }
-    }
-
-    /** The download side, or null after keeping the news for it in the early haves. */
-    private PeerDownload downloadOr(Early keep) throws ProtocolException {
-        lock.lock();
-        try {
-            if (download == null && early != null) {
-                keep.keep(early);
-            }
-            return download;
-        } finally {
-            lock.unlock();
         }
     }
 
     /**
-     * The torrent's pieces are known and checked: the download side starts, with what the
-     * peer said so far, which is checked now. A peer whose early claims do not fit the
-     * torrent (a bitfield of the wrong length, a piece past the end) lied, and is dropped.
+     * The torrent's pieces are known and checked: the download side starts ({@link DownloadGate#open}).
      * Called once per connection, under the swarm's lock.
      */
     void onPiecesReady(TorrentPieces pieces) {
-        lock.lock();
-        try {
-            if (gone || download != null) {
-                return;
-            }
-            download = new PeerDownload(this, swarm, pieces, writer);
-            if (requestQueue > 0) {
-                download.limitRequests(requestQueue);
-            }
-            EarlyHaves told = early;
-            early = null;
-            download.replay(told);
-        } catch (ProtocolException e) {
-            LOG.log(System.Logger.Level.INFO, "{0}: dropped: {1}", this, e.getMessage());
-            close();
-        } finally {
-            lock.unlock();
-        }
+        downloads.open(swarm, pieces, writer);
     }
 
-    /** The connection ended: the download side, if it started, for the swarm to return its pieces and requests. */
+    /** The connection ended: the download side, if it started, for the swarm to take back its pieces and requests. */
     PeerDownload release() {
-        lock.lock();
-        try {
-            gone = true;
-            return download;
-        } finally {
-            lock.unlock();
-        }
+        return downloads.close();
     }
 
     /** BEP 10 {@code reqq}: never more requests outstanding than the peer queues. */
     void limitRequests(int queue) {
-        PeerDownload d;
-        lock.lock();
-        try {
-            requestQueue = queue;
-            d = download;
-        } finally {
-            lock.unlock();
-        }
-        if (d != null) {
-            d.limitRequests(queue);
-        }
-    }
-
-    private PeerDownload downloadNow() {
-        lock.lock();
-        try {
-            return download;
-        } finally {
-            lock.unlock();
-        }
+        downloads.limitRequests(queue);
     }
 
     // ---- what the swarm asks of the download side (nothing before the pieces are known) ----
 
     void requestMore() {
-        PeerDownload d = downloadNow();
-        if (d != null) {
-            d.requestMore();
-        }
+        downloads.ifOpen(PeerDownload::requestMore);
     }
 
     void cancelRequest(Block block) {
-        PeerDownload d = downloadNow();
-        if (d != null) {
-            d.cancelRequest(block);
-        }
+        downloads.ifOpen(d -> d.cancelRequest(block));
     }
 
     void updateInterest() {
-        PeerDownload d = downloadNow();
-        if (d != null) {
-            d.updateInterest();
-        }
+        downloads.ifOpen(PeerDownload::updateInterest);
     }
 
     boolean has(int piece) {
-        PeerDownload d = downloadNow();
+        PeerDownload d = downloads.current();
         return d != null && d.has(piece);
     }
 
     /** Whether the peer has every piece (false while we cannot tell). */
     public boolean isSeed() {
-        PeerDownload d = downloadNow();
+        PeerDownload d = downloads.current();
         return d != null && d.isSeed();
     }
 
@@ -340,10 +230,7 @@ public final class PeerConnection implements MetadataPeer {
             return;
         }
         writer.keepAliveIfQuiet(nowMillis, timeouts.keepAlive().toMillis());
-        PeerDownload d = downloadNow();
-        if (d != null) {
-            d.checkRequests(nowMillis, snubMillis);
-        }
+        downloads.ifOpen(d -> d.checkRequests(nowMillis, snubMillis));
     }
 
     // ---- the first messages, and what the swarm sends --------------------------------------
@@ -418,7 +305,7 @@ public final class PeerConnection implements MetadataPeer {
 
     /** A consistent-enough snapshot for the choker and for peer lists (flags read one by one). */
     public PeerStatus status() {
-        PeerDownload d = downloadNow();
+        PeerDownload d = downloads.current();
         return new PeerStatus(address(), peerId(), client(), isOutgoing(), upload.isChoking(),
                 d != null && d.isInterested(), d == null || d.isPeerChoking(), upload.isPeerInterested(),
                 d != null && d.isSnubbed(), d == null ? 0 : d.downloaded.rate(), upload.uploaded.rate(),

@@ -34,9 +34,7 @@ final class PeerDownload {
     private final ReentrantLock lock = new ReentrantLock();
     private final Bitfield peerHas;                                  // guarded by lock
     private final RequestPipeline requests = new RequestPipeline();  // guarded by lock
-    /** BEP 6: pieces the peer lets us fetch while it chokes us, and those it suggests. */
-    private final Bitfield allowedFast;                              // guarded by lock
-    private final List<Integer> suggested = new ArrayList<>();       // guarded by lock
+    private final FastHints hints;                                   // guarded by lock
 
     private volatile boolean amInterested;
     private volatile boolean peerChoking = true;
@@ -52,7 +50,7 @@ final class PeerDownload {
         this.picker = pieces.picker();
         this.writer = writer;
         this.peerHas = new Bitfield(pieces.geometry().pieceCount());
-        this.allowedFast = new Bitfield(pieces.geometry().pieceCount());
+        this.hints = new FastHints(pieces.geometry().pieceCount());
     }
 
     /**
@@ -214,7 +212,7 @@ final class PeerDownload {
         List<Block> dropped;
         lock.lock();
         try {
-            dropped = requests.withdrawIf(b -> !allowedFast.get(b.piece()));
+            dropped = requests.withdrawIf(b -> !hints.isAllowedFast(b.piece()));
         } finally {
             lock.unlock();
         }
@@ -253,19 +251,15 @@ final class PeerDownload {
         List<Block> blocks;
         lock.lock();
         try {
-            Bitfield from = peerHas;
-            if (peerChoking) {
-                if (allowedFast.isEmpty()) {
-                    return;
-                }
-                from = peerHas.copy();
-                from.retainAll(allowedFast);
+            Bitfield from = hints.askable(peerHas, peerChoking);
+            if (from == null) {
+                return;
             }
             int room = requests.room(picker.isEndgame());
             if (room == 0) {
                 return;
             }
-            blocks = picker.pick(from, room, requests.blocks(), suggested);
+            blocks = picker.pick(from, room, requests.blocks(), hints.suggested());
             requests.sent(blocks, System.currentTimeMillis());
         } finally {
             lock.unlock();
@@ -293,27 +287,19 @@ final class PeerDownload {
         checkIndex(piece, "allowed fast");
         lock.lock();
         try {
-            if (allowedFast.cardinality() >= EarlyHaves.MAX_HINTS) {
-                return; // BEP 6 grants about ten; a peer granting hundreds gets no more attention
-            }
-            allowedFast.set(piece);
+            hints.allow(piece);
         } finally {
             lock.unlock();
         }
         requestMore();
     }
 
-    /** BEP 6: the peer would rather we fetched {@code piece} (it has it in its cache, say). */
+    /** BEP 6: the peer would rather we fetched {@code piece} (it has it at hand, say). */
     void onSuggest(int piece) throws ProtocolException {
         checkIndex(piece, "suggest piece");
         lock.lock();
         try {
-            if (!suggested.contains(piece)) {
-                if (suggested.size() >= EarlyHaves.MAX_HINTS) {
-                    suggested.removeFirst();
-                }
-                suggested.add(piece);
-            }
+            hints.suggest(piece);
         } finally {
             lock.unlock();
         }

@@ -3,6 +3,7 @@ package pyto.peer;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,12 +63,12 @@ final class PeerExchangeLink {
 
     void onMessage(PeerExchange message) throws ProtocolException {
         long now = System.currentTimeMillis();
-        long interval = swarm.pexInterval().toMillis();
+        long interval = swarm.settings().pexInterval().toMillis();
         lock.lock();
         try {
             if (lastReceivedMillis[0] != 0 && now - lastReceivedMillis[0] < interval) {
                 throw new ProtocolException("sent " + (BURST + 1) + " peer exchange messages within "
-                        + swarm.pexInterval().toSeconds() + " s; BEP 11 allows one a minute");
+                        + swarm.settings().pexInterval().toSeconds() + " s; BEP 11 allows one a minute");
             }
             System.arraycopy(lastReceivedMillis, 1, lastReceivedMillis, 0, BURST - 1);
             lastReceivedMillis[BURST - 1] = now;
@@ -85,7 +86,27 @@ final class PeerExchangeLink {
     }
 
     /**
-     * A round of peer exchange: tells the peer what changed among our peers since our last
+     * A round of peer exchange in a swarm: each peer that speaks it hears, at most once an
+     * interval, of the peers we are connected to that accept connections, flagged seeds and
+     * reachable. Not for a private torrent.
+     */
+    static void round(List<PeerConnection> all, long nowMillis) {
+        Map<InetSocketAddress, Integer> current = new LinkedHashMap<>();
+        for (PeerConnection p : all) {
+            InetSocketAddress address = p.pexAddress();
+            if (address != null) {
+                int flags = (p.isSeed() || p.extensions().isUploadOnly() ? PexPeer.SEED : 0)
+                        | (p.isOutgoing() ? PexPeer.REACHABLE : 0);
+                current.put(address, flags);
+            }
+        }
+        for (PeerConnection p : all) {
+            p.extensions().pex().round(current, nowMillis);
+        }
+    }
+
+    /**
+     * A round of peer exchange with this peer: tells it what changed among our peers since our last
      * message to it, if the interval has passed and the peer speaks ut_pex.
      *
      * @param current our connected peers that accept connections, by the address others
@@ -98,7 +119,7 @@ final class PeerExchangeLink {
         PeerExchange message;
         lock.lock();
         try {
-            if (lastSentMillis != 0 && nowMillis - lastSentMillis < swarm.pexInterval().toMillis()) {
+            if (lastSentMillis != 0 && nowMillis - lastSentMillis < swarm.settings().pexInterval().toMillis()) {
                 return;
             }
             Set<InetSocketAddress> known = told == null ? Set.of() : told;

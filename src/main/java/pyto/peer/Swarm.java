@@ -3,13 +3,8 @@ package pyto.peer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
 import pyto.concurrent.Scope;
 import pyto.concurrent.TokenBucket;
 import pyto.metainfo.InfoHash;
@@ -18,10 +13,7 @@ import pyto.piece.Bitfield;
 import pyto.piece.Block;
 import pyto.piece.PiecePicker;
 import pyto.storage.Storage;
-import pyto.wire.AllowedFastSet;
-import pyto.wire.ExtensionIds;
 import pyto.wire.ExtensionMessage;
-import pyto.wire.ExtensionMessage.ExtendedHandshake;
 import pyto.wire.Handshake;
 import pyto.wire.MessageCodec;
 import pyto.wire.PeerId;
@@ -42,13 +34,14 @@ import pyto.wire.ProtocolException;
  * ({@link #onMetadata}, then {@link #attach}).
  *
  * <p>Called from every peer's threads, the verifiers' and the torrent's periodic task at
- * once. Its own {@link ReentrantLock} guards the list of connections; it is never held
- * across disk or socket I/O (queuing a message for a peer's writer is not I/O).
- * Lock order, where several are taken: swarm, then a connection's (its download side's, or
- * its upload side's choke lock, which the torrent's {@code UploadSlots} lock precedes), then
- * the picker's or a writer's. {@link PieceAssembly}'s and {@link PieceVerifier}'s locks are
- * taken alone, and the assembly's write lock only around a write of verified data;
- * {@link MetadataExchange}'s is taken after a connection's, never before.
+ * once. The list of connections ({@link PeerList}) has its own lock; it is never held across
+ * disk or socket I/O (queuing a message for a peer's writer is not I/O). Lock order, where
+ * several are taken: the peer list's, then a connection's (its {@link DownloadGate}'s, then
+ * its download side's; or its upload side's choke lock, which the torrent's
+ * {@code UploadSlots} lock precedes), then the picker's or a writer's; the
+ * {@link MetadataExchange}'s after a connection's, never before. {@link PieceAssembly}'s and
+ * {@link PieceVerifier}'s locks are taken alone, and the assembly's write lock only around a
+ * write of verified data.
  */
 public final class Swarm {
 
@@ -78,13 +71,13 @@ public final class Swarm {
     private final SwarmEvents events;
     private final Settings settings;
     private final MetadataExchange metadata;
+    private final Greetings greetings = new Greetings(this);
 
     private volatile Metainfo metainfo;                                   // null until the metadata is known
     private volatile MessageCodec codec = MessageCodec.withoutMetadata(); // the piece count is checked once known
     private volatile TorrentPieces pieces;                                // null until the pieces are ready
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final List<PeerConnection> peers = new ArrayList<>();          // guarded by lock
+    private final PeerList peers;
     private final Reputation reputation = new Reputation();
 
     private final RateMeter downloaded = new RateMeter();
@@ -97,6 +90,7 @@ public final class Swarm {
                 .with(Handshake.Extension.FAST);
         this.events = events;
         this.settings = settings;
+        this.peers = new PeerList(ourId, settings.maxPeers());
         this.metadata = new MetadataExchange(infoHash, events::metadataFetched, System::currentTimeMillis);
     }
 
@@ -114,11 +108,7 @@ public final class Swarm {
         metainfo = known;
         codec = new MessageCodec(known.pieceCount());
         metadata.know(known.infoBytes(), !known.isPrivate());
-        for (PeerConnection p : peers()) {
-            if (known.isPrivate() || p.extensions().metadataSize() < 0) {
-                p.sendExtendedHandshake(extendedHandshake(p));
-            }
-        }
+        greetings.onMetadata(peers(), known);
     }
 
     /**
@@ -128,23 +118,20 @@ public final class Swarm {
      */
     public TorrentPieces attach(PiecePicker picker, Storage storage) {
         TorrentPieces ready = new TorrentPieces(this, picker, storage);
-        lock.lock();
-        try {
-            if (pieces != null) {
-                throw new IllegalStateException("the pieces of " + infoHash + " are ready already");
-            }
+        if (pieces != null) {
+            throw new IllegalStateException("the pieces of " + infoHash + " are ready already");
+        }
+        Bitfield have = picker.have();
+        peers.whileLocked(all -> { // a peer joining now is greeted with the pieces, or is here to get the haves
             pieces = ready;
             codec = ready.codec();
-            Bitfield have = picker.have();
-            for (PeerConnection p : peers) {
+            for (PeerConnection p : all) {
                 for (int i = have.nextSetBit(0); i >= 0; i = have.nextSetBit(i + 1)) {
                     p.sendHave(i);
                 }
                 p.onPiecesReady(ready);
             }
-        } finally {
-            lock.unlock();
-        }
+        });
         return ready;
     }
 
@@ -184,92 +171,24 @@ public final class Swarm {
 
     /** Adds the peer and queues our first messages to it; the reason when refused. */
     private String admit(PeerConnection peer) {
-        PeerConnection replaced = null;
-        lock.lock();
-        try {
-            if (reputation.isBanned(peer.address(), peer.peerId())) {
-                return "banned for sending corrupt data";
-            }
-            if (metadata.isBanned(peer.identity())) {
-                return "banned for a while for sending bad metadata";
-            }
-            for (PeerConnection p : peers) {
-                if (p.peerId().equals(peer.peerId())) {
-                    if (!keepsNewer(p, peer)) {
-                        return "already connected to this peer";
-                    }
-                    replaced = p;
-                }
-            }
-            if (replaced == null && peers.size() >= settings.maxPeers()) {
-                return "already " + settings.maxPeers() + " peers";
-            }
-            peers.add(peer);
-            // Under the lock, so a piece verified meanwhile reaches the peer as a have after our bitfield.
+        if (reputation.isBanned(peer.address(), peer.peerId())) {
+            return "banned for sending corrupt data";
+        }
+        if (metadata.isBanned(peer.identity())) {
+            return "banned for a while for sending bad metadata";
+        }
+        return peers.add(peer, added -> {
             TorrentPieces ready = pieces;
-            Bitfield have = ready == null ? null : ready.picker().have();
-            List<Integer> allowedFast = ready == null || settings.allowedFast() == 0 ? List.of()
-                    : AllowedFastSet.of(peer.address().getAddress(), infoHash, have.pieceCount(), settings.allowedFast());
-            peer.sendFirstMessages(extendedHandshake(peer), have, allowedFast);
+            greetings.greet(added, ready);
             if (ready != null) {
-                peer.onPiecesReady(ready);
+                added.onPiecesReady(ready);
             }
-        } finally {
-            lock.unlock();
-        }
-        if (replaced != null) {
-            replaced.close(); // its reader tidies up as for any peer that goes
-        }
-        return null;
-    }
-
-    /**
-     * Our extended handshake for {@code peer} (BEP 10): the extensions we speak (no metadata
-     * exchange and no peer exchange for a private torrent, BEP 27), our name and port, how
-     * many requests we queue, the address we see the peer at, the metadata's size once we
-     * know it, and whether we only upload (BEP 21).
-     */
-    private ExtendedHandshake extendedHandshake(PeerConnection peer) {
-        boolean isPrivate = isPrivate();
-        ExtensionIds ours = isPrivate ? ExtensionIds.of(Map.of(ExtensionIds.UPLOAD_ONLY,
-                ExtensionIds.OURS.id(ExtensionIds.UPLOAD_ONLY).orElseThrow())) : ExtensionIds.OURS;
-        ExtendedHandshake h = ExtendedHandshake.of(ours)
-                .withClient(PeerId.CLIENT_NAME)
-                .withRequestQueue(PeerWriter.MAX_UPLOAD_QUEUE)
-                .withYourIp(peer.address().getAddress());
-        if (settings.listenPort() > 0) {
-            h = h.withListenPort(settings.listenPort());
-        }
-        int size = metadata.size();
-        if (size > 0 && !isPrivate) {
-            h = h.withMetadataSize(size);
-        }
-        TorrentPieces ready = pieces;
-        return ready != null && ready.picker().isComplete() ? h.withUploadOnly(true) : h;
-    }
-
-    /**
-     * Two peers that dial each other at the same moment end up with two connections, and each
-     * side must drop the same one, or both would go. The rule both can apply alike: keep the
-     * connection opened by the peer with the lower peer id.
-     */
-    private boolean keepsNewer(PeerConnection existing, PeerConnection newer) {
-        return Arrays.compareUnsigned(opener(newer), opener(existing)) < 0;
-    }
-
-    private byte[] opener(PeerConnection connection) {
-        return (connection.isOutgoing() ? ourHandshake.peerId() : connection.peerId()).bytes();
+        });
     }
 
     /** The peer's reader ended: forget it, and give its pieces and requests back to the picker. */
     void onDisconnect(PeerConnection peer) {
-        boolean removed;
-        lock.lock();
-        try {
-            removed = peers.remove(peer);
-        } finally {
-            lock.unlock();
-        }
+        boolean removed = peers.remove(peer);
         PeerDownload gone = peer.release();
         if (removed) {
             metadata.onPeerGone(peer);
@@ -309,12 +228,7 @@ public final class Swarm {
 
     /** A snapshot of the connected peers. */
     public List<PeerConnection> peers() {
-        lock.lock();
-        try {
-            return List.copyOf(peers);
-        } finally {
-            lock.unlock();
-        }
+        return peers.snapshot();
     }
 
     public boolean isConnectedTo(InetSocketAddress address) {
@@ -326,27 +240,15 @@ public final class Swarm {
     }
 
     public boolean isFull() {
-        lock.lock();
-        try {
-            return peers.size() >= settings.maxPeers();
-        } finally {
-            lock.unlock();
-        }
+        return peers.isFull();
     }
 
     // ---- what goes to every peer ------------------------------------------------------------
 
     /** We have a new piece: every peer hears of it, and those that had it may no longer interest us. */
     void announce(int piece) {
-        List<PeerConnection> all;
-        lock.lock();
-        try {
-            all = List.copyOf(peers);
-            all.forEach(p -> p.sendHave(piece));
-        } finally {
-            lock.unlock();
-        }
-        for (PeerConnection p : all) {
+        peers.whileLocked(all -> all.forEach(p -> p.sendHave(piece))); // after a joining peer's bitfield, never before
+        for (PeerConnection p : peers()) {
             if (p.has(piece)) {
                 p.updateInterest();
             }
@@ -375,28 +277,8 @@ public final class Swarm {
         for (PeerConnection p : all) {
             p.checkAlive(nowMillis, settings.timeouts(), snubMillis);
         }
-        exchangePeers(all, nowMillis);
-    }
-
-    /**
-     * Peer exchange (BEP 11): each peer that speaks it hears, at most once an interval, of the
-     * peers we are connected to that accept connections, flagged seeds and reachable.
-     */
-    private void exchangePeers(List<PeerConnection> all, long nowMillis) {
-        if (isPrivate()) {
-            return;
-        }
-        Map<InetSocketAddress, Integer> current = new LinkedHashMap<>();
-        for (PeerConnection p : all) {
-            InetSocketAddress address = p.pexAddress();
-            if (address != null) {
-                int flags = (p.isSeed() || p.extensions().isUploadOnly() ? ExtensionMessage.PeerExchange.PexPeer.SEED : 0)
-                        | (p.isOutgoing() ? ExtensionMessage.PeerExchange.PexPeer.REACHABLE : 0);
-                current.put(address, flags);
-            }
-        }
-        for (PeerConnection p : all) {
-            p.extensions().pex().round(current, nowMillis);
+        if (!isPrivate()) {
+            PeerExchangeLink.round(all, nowMillis);
         }
     }
 
@@ -473,12 +355,8 @@ public final class Swarm {
         return metadata;
     }
 
-    MessageTrace trace() {
-        return settings.trace();
-    }
-
-    Duration pexInterval() {
-        return settings.pexInterval();
+    Settings settings() {
+        return settings;
     }
 
     SwarmEvents events() {
@@ -487,11 +365,6 @@ public final class Swarm {
 
     Reputation reputation() {
         return reputation;
-    }
-
-    /** The buckets every block we upload takes from. */
-    List<TokenBucket> uploadLimits() {
-        return settings.uploadLimits();
     }
 
     /** Payload bytes received from all peers: rate and total. */

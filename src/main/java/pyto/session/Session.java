@@ -4,14 +4,12 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReentrantLock;
 import pyto.concurrent.Scope;
 import pyto.concurrent.TokenBucket;
@@ -19,20 +17,16 @@ import pyto.concurrent.Workers;
 import pyto.metainfo.InfoHash;
 import pyto.metainfo.MagnetLink;
 import pyto.metainfo.Metainfo;
-import pyto.peer.Handshakes;
 import pyto.peer.MessageTrace;
-import pyto.peer.PeerSocket;
 import pyto.peer.PeerTimeouts;
 import pyto.tracker.Announcer;
-import pyto.wire.Handshake;
 import pyto.wire.PeerId;
 
 /**
  * A BitTorrent client: one peer id, one listening socket, and any number of torrents.
  *
- * <p>The accept loop runs on a virtual thread in the session's scope; each incoming
- * connection gets a thread of its own to read the handshake's head, which names the torrent
- * by info hash (BEP 3), and is then handed to that torrent. Closing the session stops every
+ * <p>Incoming connections are accepted on a virtual thread in the session's scope
+ * ({@link IncomingPeers}) and handed to the torrent their handshake names. Closing the session stops every
  * torrent (each tells its trackers {@code stopped}) and ends every thread it started.
  *
  * <pre>{@code
@@ -46,10 +40,6 @@ public final class Session implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Session.class.getName());
 
-    /** Handshakes being read from incoming connections at once; more wait in the kernel's backlog. */
-    static final int MAX_INCOMING_HANDSHAKES = 32;
-    static final Duration FIRST_ACCEPT_BACKOFF = Duration.ofMillis(50);
-    static final Duration MAX_ACCEPT_BACKOFF = Duration.ofSeconds(2);
 
     /**
      * @param bind               the address to listen on (null: every interface)
@@ -121,7 +111,6 @@ public final class Session implements AutoCloseable {
     private final PeerId peerId = PeerId.generate();
     private final ServerSocket listener;
     private final Scope scope = new Scope("session");
-    private final Semaphore incoming = new Semaphore(MAX_INCOMING_HANDSHAKES);
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<InfoHash, Torrent> torrents = new LinkedHashMap<>(); // guarded by lock
     private final TokenBucket downloadLimit = new TokenBucket(0);
@@ -146,7 +135,8 @@ public final class Session implements AutoCloseable {
             throw new IOException("cannot listen on port " + config.port() + ": " + e.getMessage(), e);
         }
         Session session = new Session(config, listener);
-        session.scope.fork("accept", session::acceptLoop);
+        IncomingPeers incoming = new IncomingPeers(listener, session.scope, session::torrent);
+        session.scope.fork("accept", incoming::acceptLoop);
         return session;
     }
 
@@ -300,92 +290,6 @@ public final class Session implements AutoCloseable {
 
     TokenBucket uploadLimit() {
         return uploadLimit;
-    }
-
-    // ---- incoming connections ---------------------------------------------------------------
-
-    /**
-     * Accepts peers until the listener is closed. A failed accept (the process is out of file
-     * descriptors, say) is logged once and retried after a pause that doubles up to
-     * {@link #MAX_ACCEPT_BACKOFF}: giving up would leave the session deaf to every incoming
-     * peer, and retrying at once would spin on a core.
-     */
-    private void acceptLoop() throws InterruptedException {
-        Duration backoff = Duration.ZERO;
-        while (!listener.isClosed()) {
-            Socket socket;
-            try {
-                socket = listener.accept();
-            } catch (IOException e) {
-                if (listener.isClosed()) {
-                    return;
-                }
-                if (backoff.isZero()) {
-                    LOG.log(System.Logger.Level.WARNING, "cannot accept incoming peers: {0}; retrying", e.getMessage());
-                }
-                backoff = backoff.isZero() ? FIRST_ACCEPT_BACKOFF : min(backoff.multipliedBy(2), MAX_ACCEPT_BACKOFF);
-                Thread.sleep(backoff);
-                continue;
-            }
-            if (!backoff.isZero()) {
-                LOG.log(System.Logger.Level.INFO, "accepting incoming peers again");
-                backoff = Duration.ZERO;
-            }
-            if (!incoming.tryAcquire()) {
-                close(null, socket); // a flood of half-open connections: shed it
-                continue;
-            }
-            try {
-                scope.fork("incoming " + socket.getRemoteSocketAddress(), () -> handshake(socket));
-            } catch (IllegalStateException closing) {
-                incoming.release();
-                close(null, socket);
-                return;
-            }
-        }
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    /** Reads which torrent an incoming peer wants and hands it over. */
-    private void handshake(Socket raw) {
-        PeerSocket socket = null;
-        try {
-            socket = new PeerSocket(raw);
-            Handshake.Head head = Handshakes.readIncomingHead(socket);
-            Torrent torrent;
-            lock.lock();
-            try {
-                torrent = torrents.get(head.infoHash());
-            } finally {
-                lock.unlock();
-            }
-            if (torrent == null) {
-                LOG.log(System.Logger.Level.DEBUG, "{0} asked for a torrent we do not have", socket);
-                socket.close();
-                return;
-            }
-            torrent.accept(socket, head);
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "incoming {0}: {1}", raw.getRemoteSocketAddress(), e.getMessage());
-            close(socket, raw);
-        } finally {
-            incoming.release();
-        }
-    }
-
-    private static void close(PeerSocket socket, Socket raw) {
-        if (socket != null) {
-            socket.close();
-        } else {
-            try {
-                raw.close();
-            } catch (IOException ignored) {
-                // already gone
-            }
-        }
     }
 
     /**

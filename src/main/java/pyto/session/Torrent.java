@@ -8,25 +8,20 @@ import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import pyto.concurrent.Scope;
 import pyto.concurrent.TokenBucket;
 import pyto.metainfo.InfoHash;
 import pyto.metainfo.MagnetLink;
 import pyto.metainfo.Metainfo;
-import pyto.metainfo.MetainfoException;
-import pyto.peer.Handshakes;
 import pyto.peer.PeerConnection;
 import pyto.peer.PeerSocket;
 import pyto.peer.PeerStatus;
 import pyto.peer.Swarm;
 import pyto.peer.SwarmEvents;
 import pyto.peer.TorrentPieces;
-import pyto.tracker.AnnounceRequest;
 import pyto.wire.AllowedFastSet;
 import pyto.wire.Handshake;
 
@@ -56,9 +51,6 @@ public final class Torrent implements SwarmEvents {
      */
     public enum State { METADATA, CHECKING, DOWNLOADING, SEEDING, PAUSED, STOPPED, FAILED }
 
-    static final long SNUB_MILLIS = 60_000;
-    /** Below this many peers we ask the trackers for more before their interval is up. */
-    static final int FEW_PEERS = 5;
     /** What we tell trackers is left while we do not know the size (libtorrent says the same). */
     static final long LEFT_WITHOUT_METADATA = 16 * 1024;
 
@@ -66,23 +58,18 @@ public final class Torrent implements SwarmEvents {
     private final MagnetLink link;
     private final Path downloadDir;
     private final Swarm swarm;
-    private final PeerDirectory directory = new PeerDirectory(System::currentTimeMillis);
-    private final UploadSlots uploadSlots;
-    private final Dialer dialer;
-    private final int announceKey = new Random().nextInt();
+    private final TorrentPeers peers;
+    private final MetadataArrival metadata = new MetadataArrival();
     private final TokenBucket downloadLimit = new TokenBucket(0);
     private final TokenBucket uploadLimit = new TokenBucket(0);
     private final AtomicBoolean completed = new AtomicBoolean();
 
+    private final TorrentState state = new TorrentState();
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private State state = State.STOPPED;   // guarded by lock
-    private String error;                  // guarded by lock
-    private Scope scope;                   // guarded by lock: the current run
-    private AnnounceGroup trackers;        // guarded by lock
-    private volatile TorrentContent content;      // written under lock; null until the metadata is known
-    private byte[] fetchedInfo;            // guarded by lock: metadata from peers, not yet taken in
-    private boolean checked;               // guarded by lock
+    private Scope scope;                     // guarded by lock: the current run
+    // Written by a run's main task only, read by anyone:
+    private volatile TorrentContent content; // null until the metadata is known
+    private volatile boolean checked;        // the data on disk was checked once: a resume needs no check
 
     /** A torrent whose metadata we have. */
     Torrent(Session session, Metainfo metainfo, Path downloadDir) throws IOException {
@@ -101,10 +88,8 @@ public final class Torrent implements SwarmEvents {
                 config.maxPeersPerTorrent(), config.peerTimeouts(), session.port(), config.pexInterval(),
                 config.uploadSlots() == 0 ? 0 : AllowedFastSet.DEFAULT_SIZE,
                 List.of(downloadLimit, session.downloadLimit()), List.of(uploadLimit, session.uploadLimit())));
-        this.uploadSlots = new UploadSlots(new Choker(System::currentTimeMillis, new Random(), config.uploadSlots(),
-                config.chokeRound().toMillis()), swarm);
-        this.dialer = new Dialer(session, swarm, directory);
-        directory.add(link.peers().stream().filter(a -> !a.isUnresolved()).toList());
+        this.peers = new TorrentPeers(session, swarm, this::left);
+        peers.add(link.peers().stream().filter(a -> !a.isUnresolved()).toList());
     }
 
     // ---- lifecycle -------------------------------------------------------------------------
@@ -116,9 +101,8 @@ public final class Torrent implements SwarmEvents {
             if (scope != null) {
                 return;
             }
-            error = null;
             scope = new Scope("torrent " + name(), this::runFailed);
-            setState(content == null ? State.METADATA : !checked ? State.CHECKING
+            state.restart(content == null ? State.METADATA : !checked ? State.CHECKING
                     : content.picker().isComplete() ? State.SEEDING : State.DOWNLOADING);
             Scope run = scope;
             run.fork("main", () -> run(run));
@@ -166,14 +150,7 @@ public final class Torrent implements SwarmEvents {
                 fail("could not write the files out: " + e.getMessage());
             }
         }
-        lock.lock();
-        try {
-            if (state != State.FAILED) {
-                setState(next);
-            }
-        } finally {
-            lock.unlock();
-        }
+        state.moveTo(next);
     }
 
     /** The session-wide limits still apply on top of these. */
@@ -203,21 +180,20 @@ public final class Torrent implements SwarmEvents {
     private void run(Scope run) throws Exception {
         boolean peersStarted = false;
         if (content == null) {
-            startPeers(run);
+            peers.start(run, link.trackerTiers(), () -> false);
             peersStarted = true;
             run.forkPeriodic("metadata", Duration.ofSeconds(1), swarm::metadataTick);
-            takeInMetadata(awaitMetadata());
+            Metainfo metainfo = metadata.await(link, downloadDir);
+            TorrentContent c = new TorrentContent(metainfo, downloadDir);
+            session.checkLocation(this, c.storage().location());
+            content = c;
+            swarm.onMetadata(metainfo);
         }
         TorrentContent c = content;
-        if (!isChecked()) {
-            setStateLocked(State.CHECKING);
+        if (!checked) {
+            state.moveTo(State.CHECKING);
             c.check();
-            lock.lock();
-            try {
-                checked = true;
-            } finally {
-                lock.unlock();
-            }
+            checked = true;
         }
         TorrentPieces pieces = swarm.pieces() != null ? swarm.pieces() : swarm.attach(c.picker(), c.storage());
         boolean complete = c.picker().isComplete();
@@ -225,88 +201,18 @@ public final class Torrent implements SwarmEvents {
             c.storage().finish(); // empty files, for a torrent that was already complete on disk
             completed.set(true);
         }
-        setStateLocked(complete ? State.SEEDING : State.DOWNLOADING);
+        state.moveTo(complete ? State.SEEDING : State.DOWNLOADING);
         pieces.startVerifiers(run);
         if (!peersStarted) {
-            startPeers(run);
-        }
-    }
-
-    /** Trackers, the periodic task (choking, silent peers, peer exchange) and the dialler. */
-    private void startPeers(Scope run) {
-        AnnounceGroup group = new AnnounceGroup(content == null ? link.trackerTiers() : content.metainfo().trackerTiers(),
-                this::announceRequest, this::addPeers, session.config().announcer(), new Random());
-        lock.lock();
-        try {
-            trackers = group;
-        } finally {
-            lock.unlock();
-        }
-        group.start(run);
-        run.forkPeriodic("choker", session.config().chokeRound(), this::rechoke);
-        run.fork("dialer", () -> dialer.run(run));
-    }
-
-    /** Waits until peers have given us the metadata (or the run is cancelled). */
-    private byte[] awaitMetadata() throws InterruptedException {
-        lock.lock();
-        try {
-            while (fetchedInfo == null) {
-                changed.await();
-            }
-            return fetchedInfo;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * The metadata arrived and matched the info hash: it becomes the torrent's metainfo (with
-     * the link's trackers), is saved as NAME.torrent next to the data so that a restart needs
-     * no exchange, and the files get a place, unless another torrent of the session is there.
-     */
-    private void takeInMetadata(byte[] infoBytes) throws IOException {
-        Metainfo metainfo;
-        try {
-            metainfo = link.toMetainfo(infoBytes);
-        } catch (MetainfoException e) {
-            throw new IOException("the metadata peers sent cannot be used: " + e.getMessage(), e);
-        }
-        TorrentContent c = new TorrentContent(metainfo, downloadDir);
-        session.checkLocation(this, c.storage().location());
-        try {
-            Path saved = SavedTorrents.save(downloadDir, metainfo);
-            LOG.log(System.Logger.Level.INFO, "{0}: metadata received ({1} bytes), saved as {2}",
-                    metainfo.name(), infoBytes.length, saved);
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "{0}: could not save the metadata as a .torrent: {1}",
-                    metainfo.name(), e.getMessage());
-        }
-        lock.lock();
-        try {
-            content = c;
-        } finally {
-            lock.unlock();
-        }
-        swarm.onMetadata(metainfo);
-    }
-
-    private boolean isChecked() {
-        lock.lock();
-        try {
-            return checked;
-        } finally {
-            lock.unlock();
+            peers.start(run, c.metainfo().trackerTiers(), () -> c.picker().isComplete());
         }
     }
 
     // ---- peers -----------------------------------------------------------------------------
 
     /** Addresses to try, from a tracker, the command line, peer exchange or another source. */
-    public void addPeers(Collection<InetSocketAddress> peers) {
-        if (directory.add(peers) > 0) {
-            dialer.wake();
-        }
+    public void addPeers(Collection<InetSocketAddress> addresses) {
+        peers.add(addresses);
     }
 
     /**
@@ -317,49 +223,18 @@ public final class Torrent implements SwarmEvents {
      * yet, and what it has once it knows.)
      */
     void accept(PeerSocket socket, Handshake.Head head) throws IOException {
-        Scope run = currentScope();
-        if (run == null || state() == State.CHECKING || swarm.isFull() || session.isFull()
-                || swarm.isBanned(socket.remote())) {
+        Scope run;
+        lock.lock();
+        try {
+            run = state.now() == State.CHECKING ? null : scope;
+        } finally {
+            lock.unlock();
+        }
+        if (run == null) {
             socket.close();
             return;
         }
-        Handshake theirs = Handshakes.answer(socket, head, swarm.handshake());
-        swarm.start(run, new Handshakes.Opened(socket, theirs), null);
-    }
-
-    private Scope currentScope() {
-        lock.lock();
-        try {
-            return scope;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * One choking round (every 10 s by default, on the torrent's periodic thread), after a look
-     * at every peer: silent, snubbed, owing us requests for too long; peer exchange too.
-     */
-    private void rechoke() {
-        swarm.checkPeers(System.currentTimeMillis(), SNUB_MILLIS);
-        TorrentContent c = content;
-        boolean complete = c != null && c.picker().isComplete();
-        uploadSlots.round(complete);
-        if (swarm.peers().size() < FEW_PEERS && !complete) {
-            AnnounceGroup group = trackerGroup();
-            if (group != null) {
-                group.announceSoon();
-            }
-        }
-    }
-
-    private AnnounceGroup trackerGroup() {
-        lock.lock();
-        try {
-            return trackers;
-        } finally {
-            lock.unlock();
-        }
+        peers.accept(run, socket, head);
     }
 
     // ---- events from the swarm (peer threads) ----------------------------------------------
@@ -381,32 +256,19 @@ public final class Torrent implements SwarmEvents {
             }
             return;
         }
-        lock.lock();
-        try {
-            setState(State.SEEDING);
-            if (trackers != null) {
-                trackers.completed();
-            }
-        } finally {
-            lock.unlock();
-        }
+        state.moveTo(State.SEEDING);
+        peers.completed();
         swarm.onComplete();
     }
 
     @Override
     public void metadataFetched(byte[] infoBytes) {
-        lock.lock();
-        try {
-            fetchedInfo = infoBytes;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        metadata.arrived(infoBytes);
     }
 
     @Override
-    public void peersDiscovered(List<InetSocketAddress> peers) {
-        addPeers(peers);
+    public void peersDiscovered(List<InetSocketAddress> discovered) {
+        peers.add(discovered);
     }
 
     /**
@@ -425,19 +287,17 @@ public final class Torrent implements SwarmEvents {
 
     /** Records why the torrent cannot go on and cancels its run; pausing or closing it later waits for the threads. */
     private void fail(String reason) {
+        if (!state.fail(reason)) {
+            return;
+        }
+        LOG.log(System.Logger.Level.ERROR, "{0}: {1}", name(), reason);
         Scope run;
         lock.lock();
         try {
-            if (state == State.FAILED) {
-                return;
-            }
-            error = reason;
-            setState(State.FAILED);
             run = scope;
         } finally {
             lock.unlock();
         }
-        LOG.log(System.Logger.Level.ERROR, "{0}: {1}", name(), reason);
         if (run != null) {
             run.cancel();
         }
@@ -445,42 +305,18 @@ public final class Torrent implements SwarmEvents {
 
     @Override
     public void interestChanged(PeerConnection peer) {
-        uploadSlots.interestChanged(peer);
+        peers.interestChanged(peer);
     }
 
     @Override
     public void peerGone(PeerConnection peer) {
-        if (peer.isOutgoing()) {
-            directory.ended(peer.address());
-        }
-        dialer.wake();
+        peers.peerGone(peer);
     }
 
     // ---- status ----------------------------------------------------------------------------
 
-    private void setState(State s) {
-        state = s;
-        changed.signalAll();
-    }
-
-    private void setStateLocked(State s) {
-        lock.lock();
-        try {
-            if (state != State.FAILED) {
-                setState(s);
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
     public State state() {
-        lock.lock();
-        try {
-            return state;
-        } finally {
-            lock.unlock();
-        }
+        return state.now();
     }
 
     /**
@@ -495,16 +331,7 @@ public final class Torrent implements SwarmEvents {
 
     /** Waits until the torrent is in one of {@code states}, or {@code timeout} passes; returns the state then. */
     public State awaitState(Set<State> states, Duration timeout) throws InterruptedException {
-        long nanos = timeout.toNanos();
-        lock.lock();
-        try {
-            while (!states.contains(state) && nanos > 0) {
-                nanos = changed.awaitNanos(nanos);
-            }
-            return state;
-        } finally {
-            lock.unlock();
-        }
+        return state.await(states, timeout);
     }
 
     public InfoHash infoHash() {
@@ -535,19 +362,8 @@ public final class Torrent implements SwarmEvents {
     }
 
     public TorrentStatus status() {
-        State s;
-        Optional<String> why;
-        AnnounceGroup group;
-        lock.lock();
-        try {
-            s = state;
-            why = Optional.ofNullable(error);
-            group = trackers;
-        } finally {
-            lock.unlock();
-        }
-        return TorrentStatus.of(name(), infoHash(), s, why, content, swarm, directory.size(),
-                group == null ? List.of() : group.status());
+        return TorrentStatus.of(name(), infoHash(), state.now(), state.error(), content, swarm, peers.known(),
+                peers.trackerStatus());
     }
 
     /** The connected peers, for a peer list. */
@@ -555,13 +371,10 @@ public final class Torrent implements SwarmEvents {
         return swarm.peers().stream().map(PeerConnection::status).toList();
     }
 
-    /** What the announcers tell the trackers about us; they set the event themselves. */
-    private AnnounceRequest announceRequest() {
+    /** What we tell the trackers is left to download. */
+    private long left() {
         TorrentContent c = content;
-        return new AnnounceRequest(infoHash(), session.peerId().bytes(), session.port(),
-                swarm.uploaded().total(), swarm.downloaded().total(),
-                c == null ? LEFT_WITHOUT_METADATA : c.picker().bytesLeft(),
-                AnnounceRequest.Event.NONE, session.config().numWant(), announceKey);
+        return c == null ? LEFT_WITHOUT_METADATA : c.picker().bytesLeft();
     }
 
     Swarm swarm() {
