@@ -45,11 +45,11 @@ final class Dialer {
                     session.config().maxPeersPerTorrent() - swarm.peers().size());
             if (room > 0 && !session.isFull()) {
                 for (InetSocketAddress address : directory.takeDialable(room)) {
-                    if (session.isOwnAddress(address)) {
+                    if (!address.isUnresolved() && session.isOwnAddress(address)) {
                         directory.markSelf(address);
                         continue;
                     }
-                    if (swarm.isBanned(address)) {
+                    if (!address.isUnresolved() && swarm.isBanned(address)) {
                         directory.forget(address); // it sent us corrupt data: never again
                         continue;
                     }
@@ -67,17 +67,30 @@ final class Dialer {
         }
     }
 
+    /**
+     * One dial, on its own virtual thread. A peer given by name (a magnet link's {@code x.pe},
+     * say) is looked up here, on this thread, so that a slow name server holds up no one else.
+     */
     private void dial(Scope scope, InetSocketAddress address) {
+        InetSocketAddress target = address;
         try {
-            Handshakes.Opened opened = Handshakes.dial(address, swarm.handshake());
-            if (swarm.start(scope, opened, address).isEmpty()) {
-                directory.ended(address);
+            if (address.isUnresolved()) {
+                target = new InetSocketAddress(address.getHostString(), address.getPort());
+                if (target.isUnresolved() || session.isOwnAddress(target) || swarm.isBanned(target)) {
+                    directory.failed(address);
+                    return;
+                }
+                directory.resolved(address, target);
+            }
+            Handshakes.Opened opened = Handshakes.dial(target, swarm.handshake());
+            if (swarm.start(scope, opened, target).isEmpty()) {
+                directory.ended(target);
             }
         } catch (Handshakes.SelfConnectionException e) {
-            directory.markSelf(address);
+            directory.markSelf(target);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "dial {0} failed: {1}", address, e.getMessage());
-            directory.failed(address);
+            directory.failed(target);
         } finally {
             halfOpen.release();
         }

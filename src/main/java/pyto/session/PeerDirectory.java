@@ -51,7 +51,7 @@ final class PeerDirectory {
                 if (known.size() >= MAX_KNOWN) {
                     break;
                 }
-                if (a.getPort() > 0 && !a.isUnresolved() && known.putIfAbsent(a, new Entry()) == null) {
+                if (a.getPort() > 0 && known.putIfAbsent(a, new Entry()) == null) { // a name is looked up when dialled
                     added++;
                 }
             }
@@ -129,6 +129,19 @@ final class PeerDirectory {
                 entry.connected = false;
                 entry.failures = 0;
                 entry.notBefore = clockMillis.getAsLong() + FIRST_RETRY_MILLIS;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A peer known by name was looked up: from now on it is known by its address, in the same state. */
+    void resolved(InetSocketAddress name, InetSocketAddress address) {
+        lock.lock();
+        try {
+            Entry entry = known.remove(name);
+            if (entry != null) {
+                known.putIfAbsent(address, entry);
             }
         } finally {
             lock.unlock();

@@ -89,7 +89,7 @@ public final class Torrent implements SwarmEvents {
                 config.uploadSlots() == 0 ? 0 : AllowedFastSet.DEFAULT_SIZE,
                 List.of(downloadLimit, session.downloadLimit()), List.of(uploadLimit, session.uploadLimit())));
         this.peers = new TorrentPeers(session, swarm, this::left);
-        peers.add(link.peers().stream().filter(a -> !a.isUnresolved()).toList());
+        peers.add(link.peers());
     }
 
     // ---- lifecycle -------------------------------------------------------------------------

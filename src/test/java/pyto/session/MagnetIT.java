@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,10 +74,17 @@ class MagnetIT {
             assertThat(fromCommandLine.name()).as("no name until the metadata comes").isEqualTo(swarm.metainfo.infoHash().hex());
             fromCommandLine.addPeers(List.of(swarm.seederAddress())); // as --peer does
 
+            MagnetLink byName = new MagnetLink(swarm.metainfo.infoHash(), Optional.empty(), List.of(),
+                    List.of(InetSocketAddress.createUnresolved("localhost", swarm.seederAddress().getPort())),
+                    List.of(), List.of());
+            Torrent fromName = swarm.session().add(byName, swarm.dir("by-name"));
+
             assertThat(fromLink.awaitCompletion(WAIT)).isTrue();
             assertThat(fromCommandLine.awaitCompletion(WAIT)).isTrue();
+            assertThat(fromName.awaitCompletion(WAIT)).as("x.pe=localhost:PORT, looked up when dialled").isTrue();
             swarm.assertSameData(swarm.dir("x.pe"));
             swarm.assertSameData(swarm.dir("peer"));
+            swarm.assertSameData(swarm.dir("by-name"));
             assertThat(fromCommandLine.name()).isEqualTo(swarm.metainfo.name());
         }
         swarm.assertNoThreadLeft();
