@@ -142,7 +142,14 @@ public final class Session implements AutoCloseable {
 
     /** Adds a torrent and starts it: check what is on disk in {@code downloadDir}, then download or seed. */
     public Torrent add(Metainfo metainfo, Path downloadDir) throws IOException {
-        return add(new Torrent(this, metainfo, downloadDir));
+        return add(metainfo, downloadDir, AddOptions.DEFAULTS);
+    }
+
+    /** As {@link #add(Metainfo, Path)}, with resume data to trust, or paused. */
+    public Torrent add(Metainfo metainfo, Path downloadDir, AddOptions options) throws IOException {
+        Torrent torrent = new Torrent(this, metainfo, downloadDir);
+        options.resumeData().ifPresent(torrent.content().orElseThrow()::trust);
+        return add(torrent, options.paused());
     }
 
     /**
@@ -150,16 +157,21 @@ public final class Session implements AutoCloseable {
      * peers, unless an earlier run left it as a .torrent in {@code downloadDir}.
      */
     public Torrent add(MagnetLink link, Path downloadDir) throws IOException {
+        return add(link, downloadDir, AddOptions.DEFAULTS);
+    }
+
+    /** As {@link #add(MagnetLink, Path)}, paused if asked (resume data needs the metainfo: it is ignored here). */
+    public Torrent add(MagnetLink link, Path downloadDir, AddOptions options) throws IOException {
         Optional<Metainfo> saved = SavedTorrents.find(downloadDir, link);
         if (saved.isPresent()) {
             LOG.log(System.Logger.Level.INFO, "{0}: metadata read from the .torrent an earlier run saved",
                     saved.get().name());
-            return add(saved.get(), downloadDir);
+            return add(saved.get(), downloadDir, options);
         }
-        return add(new Torrent(this, link, downloadDir));
+        return add(new Torrent(this, link, downloadDir), options.paused());
     }
 
-    private Torrent add(Torrent torrent) throws IOException {
+    private Torrent add(Torrent torrent, boolean paused) throws IOException {
         lock.lock();
         try {
             if (torrents.containsKey(torrent.infoHash())) {
@@ -172,7 +184,11 @@ public final class Session implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        torrent.start();
+        if (paused) {
+            torrent.pause(); // nothing runs yet: it only says PAUSED
+        } else {
+            torrent.start();
+        }
         return torrent;
     }
 

@@ -208,6 +208,16 @@ public final class Torrent implements SwarmEvents {
         }
     }
 
+    /** Its data, once the metadata is known: the verified pieces, and resume data to save. */
+    public Optional<TorrentContent> content() {
+        return Optional.ofNullable(content);
+    }
+
+    /** Asks every tracker for peers now, or as soon as its minimum interval allows. */
+    public void reannounce() {
+        peers.reannounce();
+    }
+
     // ---- peers -----------------------------------------------------------------------------
 
     /** Addresses to try, from a tracker, the command line, peer exchange or another source. */

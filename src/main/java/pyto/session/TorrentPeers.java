@@ -109,6 +109,14 @@ final class TorrentPeers {
         }
     }
 
+    /** Someone asked for peers now: every tracker is asked, as soon as its minimum interval allows. */
+    void reannounce() {
+        AnnounceGroup group = trackers();
+        if (group != null) {
+            group.announceSoon();
+        }
+    }
+
     /** The download completed: the trackers hear of it, once. */
     void completed() {
         AnnounceGroup group = trackers();

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import pyto.metainfo.FileEntry;
 import pyto.metainfo.Metainfo;
@@ -116,6 +117,24 @@ final class SafeFiles {
             return attributes.isRegularFile() ? attributes.size() : -1;
         } catch (IOException e) {
             return -1;
+        }
+    }
+
+    /**
+     * The size and modification time of {@code file} on disk, or {@link ResumeData.FileStamp#MISSING}
+     * under the same conditions as {@link #size}. Creates nothing.
+     */
+    ResumeData.FileStamp stamp(int file) {
+        Path target = targets[file];
+        try {
+            requireInside(downloadDir.toRealPath(), target.getParent().toRealPath(), target);
+            BasicFileAttributes attributes =
+                    Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return attributes.isRegularFile()
+                    ? new ResumeData.FileStamp(attributes.size(), attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS))
+                    : ResumeData.FileStamp.MISSING;
+        } catch (IOException e) {
+            return ResumeData.FileStamp.MISSING;
         }
     }
 

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +83,9 @@ public final class Storage implements AutoCloseable {
             handles.markDirty(s.file());
             handles.withChannel(s.file(), true, channel ->
                     writeFully(channel, src.slice(from + s.rangeOffset(), s.length()), s));
+            // Again once written: a flush that ran during the write cleared the mark, and a
+            // piece verified after this write must still reach the disk at the next flush.
+            handles.markDirty(s.file());
         }
     }
 
@@ -151,6 +155,32 @@ public final class Storage implements AutoCloseable {
      */
     public CheckResult check(ProgressListener progress) throws IOException, InterruptedException {
         return new ResumeCheck(this).run(progress);
+    }
+
+    /**
+     * The resume check with what a saved state says ({@link ResumeData}): a piece whose files
+     * all still have the size and modification time recorded there is taken as the data says,
+     * without reading it; the pieces that touch a file that changed are hashed again, and a
+     * file that is gone means its pieces are missing. Data of another shape (another piece or
+     * file count) is ignored and everything is checked.
+     *
+     * @throws InterruptedException if this thread is interrupted; the check stops cleanly
+     */
+    public CheckResult check(ResumeData trusted, ProgressListener progress) throws IOException, InterruptedException {
+        return new ResumeCheck(this, trusted).run(progress);
+    }
+
+    /**
+     * The size and modification time of every file, in the metainfo's order ({@link
+     * ResumeData.FileStamp#MISSING} for one not there): what a {@link ResumeData} records.
+     * Touches nothing; any thread.
+     */
+    public List<ResumeData.FileStamp> stamps() {
+        List<ResumeData.FileStamp> stamps = new ArrayList<>(layout.files().size());
+        for (int i = 0; i < layout.files().size(); i++) {
+            stamps.add(layout.files().get(i).padding() ? ResumeData.FileStamp.MISSING : files.stamp(i));
+        }
+        return stamps;
     }
 
     /**
