@@ -37,6 +37,17 @@ final class Logging {
         Logger.getLogger("java").setLevel(Level.WARNING); // e.g. Runtime.exit's own debug line
     }
 
+    /** Info lines too (unless --verbose shows even more): a daemon says what it does. */
+    static void showInfo() {
+        Logger root = Logger.getLogger("");
+        if (root.getLevel() == null || root.getLevel().intValue() > Level.INFO.intValue()) {
+            root.setLevel(Level.INFO);
+            for (var h : root.getHandlers()) {
+                h.setLevel(Level.INFO);
+            }
+        }
+    }
+
     private static final class OneLine extends Formatter {
         private final boolean verbose;
 

@@ -10,13 +10,13 @@ import java.util.Optional;
  * that is not a literal, and a tracker's peer list must not make us resolve names it chose.
  * ({@code InetAddress.ofLiteral} does this, but only from Java 22.)
  */
-final class IpLiteral {
+public final class IpLiteral {
 
     private IpLiteral() {
     }
 
     /** The address, or empty when {@code text} is not a plain IPv4 or IPv6 literal. */
-    static Optional<InetAddress> parse(String text) {
+    public static Optional<InetAddress> parse(String text) {
         if (text.startsWith("[") && text.endsWith("]")) {
             text = text.substring(1, text.length() - 1);
         }
