@@ -46,6 +46,7 @@ public final class Daemon implements AutoCloseable {
     private final Scope scope = new Scope("daemon");
     private final CountDownLatch closeRequested = new CountDownLatch(1);
     private final long startedMillis = System.currentTimeMillis();
+    private final String sessionId = newSessionId(); // the CSRF token, for the daemon's life
     private HttpServer http; // set once started
 
     private Daemon(DaemonConfig config, Session session, Torrents torrents, DownloadRoots roots,
@@ -76,7 +77,7 @@ public final class Daemon implements AutoCloseable {
             saved.forEach(torrents::load);
             daemon.scope.forkPeriodic("tick", Duration.ofSeconds(1), torrents::tick);
             daemon.scope.forkPeriodic("save", config.saveInterval(), torrents::saveChanged);
-            RequestGuard guard = new RequestGuard(RpcPassword.USER, password, config.rpcHosts(), newSessionId(),
+            RequestGuard guard = new RequestGuard(RpcPassword.USER, password, config.rpcHosts(), daemon.sessionId,
                     System::nanoTime);
             daemon.http = HttpServer.start(config.rpc(), config.http(),
                     new RpcHandler(guard, new Rpc(daemon), new StaticFiles()));
@@ -157,6 +158,10 @@ public final class Daemon implements AutoCloseable {
 
     Session session() {
         return session;
+    }
+
+    String sessionId() {
+        return sessionId;
     }
 
     Session.Config sessionConfig() {

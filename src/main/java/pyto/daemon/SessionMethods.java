@@ -75,7 +75,7 @@ final class SessionMethods {
                 .put("rpc-version-minimum", RPC_VERSION_MINIMUM)
                 .put("script-torrent-done-enabled", false).put("script-torrent-done-filename", "")
                 .put("seedRatioLimit", s.seedRatioLimit()).put("seedRatioLimited", s.seedRatioLimited())
-                .put("seed-queue-enabled", false).put("seed-queue-size", 10)
+                .put("seed-queue-enabled", false).put("seed-queue-size", 10).put("session-id", daemon.sessionId())
                 .put("speed-limit-down", s.downKBps()).put("speed-limit-down-enabled", s.downLimited())
                 .put("speed-limit-up", s.upKBps()).put("speed-limit-up-enabled", s.upLimited())
                 .put("start-added-torrents", s.startAddedTorrents()).put("trash-original-torrent-files", false)
