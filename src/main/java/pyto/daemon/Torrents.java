@@ -301,7 +301,11 @@ final class Torrents {
             }
             store.save(() -> registry.update(id, x -> x.saved(metainfo.isPresent() || x.metainfoSaved())).map(x -> {
                 TorrentStatus s = x.torrent().status();
-                return new StateStore.Saving(x.record().plusTransferred(s.uploaded(), s.downloaded()), resumeData(x));
+                TorrentRecord r = x.record().plusTransferred(s.uploaded(), s.downloaded());
+                if (s.isComplete() && r.doneDate() == 0) {
+                    r = r.withDone(nowSeconds()); // completed since the last look
+                }
+                return new StateStore.Saving(r, resumeData(x));
             }));
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "{0}: cannot save its state: {1}",

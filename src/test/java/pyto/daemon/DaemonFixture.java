@@ -138,6 +138,15 @@ final class DaemonFixture implements AutoCloseable {
 
     /** The one torrent's fields, by id. */
     Json.Obj torrent(int id, String... fields) throws Exception {
+        return torrent(Json.of(id), fields);
+    }
+
+    /** The one torrent's fields, by info hash. */
+    Json.Obj torrent(String hash, String... fields) throws Exception {
+        return torrent(Json.array(List.of(Json.of(hash))), fields);
+    }
+
+    private Json.Obj torrent(Json id, String... fields) throws Exception {
         Json.Obj reply = call("torrent-get", Json.object().put("ids", id)
                 .put("fields", Json.array(Stream.of(fields).map(Json::of).toList())).build());
         List<Json> torrents = ((Json.Arr) reply.get("torrents").orElseThrow()).items();
