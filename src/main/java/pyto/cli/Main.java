@@ -102,6 +102,7 @@ public final class Main {
                 new DownloadCommand(System.out, true),
                 new TrackerCommand(System.out),
                 new DaemonCommand(System.err),
+                new RemoteCommand(System.out),
                 new DemoCommand(System.out))) {
             commands.put(c.name(), c);
         }
