@@ -101,6 +101,7 @@ final class Torrents {
                 }
                 case Source.Magnet(MagnetLink magnet) -> {
                     torrent = session.add(magnet, dir, options);
+                    torrent.addPeers(magnet.peers()); // its x.pe, even when a saved .torrent stood in for the link
                     link = magnet.uri();
                 }
             }
@@ -134,6 +135,7 @@ final class Torrents {
                 torrent.addPeers(link.peers());
             } else {
                 torrent = session.add(link, r.downloadDir(), options);
+                torrent.addPeers(link.peers());
             }
             torrent.setLimits(new RateLimits(r.limits().downBytesPerSecond(), r.limits().upBytesPerSecond()));
             registry.register(torrent, r, saved.metainfo().isPresent(), System.currentTimeMillis());
@@ -205,35 +207,46 @@ final class Torrents {
 
     // ---- what a look every second notices ---------------------------------------------------
 
-    /** On the daemon's periodic task, every second. */
+    /**
+     * On the daemon's periodic task, every second. A torrent whose look fails costs a log line,
+     * not the task: the others, and the saves, go on.
+     */
     void tick() {
         long now = System.currentTimeMillis();
         for (TorrentRegistry.Entry e : registry.all()) {
-            TorrentStatus s = e.torrent().status();
-            noteAnnounces(s, now);
-            TorrentRegistry.Seen seen = new TorrentRegistry.Seen(s.state(), s.completedBytes(), s.uploaded(), s.downloaded());
-            boolean active = s.downloadRate() > 0 || s.uploadRate() > 0 || s.state() != e.lastSeen().state();
-            int down = s.state() == Torrent.State.DOWNLOADING ? 1 : 0;
-            int seed = s.state() == Torrent.State.SEEDING ? 1 : 0;
-            TorrentRegistry.Entry x = registry.update(e.id(), y -> y.seen(seen, active, now)
-                    .counted(down, seed)).orElse(null);
-            if (x == null) {
-                continue;
+            try {
+                look(e, now);
+            } catch (RuntimeException ex) {
+                LOG.log(System.Logger.Level.ERROR, e.torrent().name() + ": " + ex, ex);
             }
-            boolean saveNow = !x.metainfoSaved() && x.torrent().metainfo().isPresent(); // a magnet's metadata came
-            if (s.state() == Torrent.State.SEEDING && x.record().doneDate() == 0) {
-                registry.update(e.id(), y -> y.with(y.record().withDone(nowSeconds())));
-                saveNow = true; // completed
-            }
-            if (s.state() == Torrent.State.SEEDING && ratioReached(x.record(), s)) {
-                LOG.log(System.Logger.Level.INFO, "{0}: ratio goal reached, stopped", s.name());
-                registry.update(e.id(), y -> y.with(y.record().withFinished()));
-                session.pause(e.record().infoHash());
-                saveNow = true;
-            }
-            if (saveNow) {
-                save(e.id());
-            }
+        }
+    }
+
+    private void look(TorrentRegistry.Entry e, long now) {
+        TorrentStatus s = e.torrent().status();
+        noteAnnounces(s, now);
+        TorrentRegistry.Seen seen = new TorrentRegistry.Seen(s.state(), s.completedBytes(), s.uploaded(), s.downloaded());
+        boolean active = s.downloadRate() > 0 || s.uploadRate() > 0 || s.state() != e.lastSeen().state();
+        int down = s.state() == Torrent.State.DOWNLOADING ? 1 : 0;
+        int seed = s.state() == Torrent.State.SEEDING ? 1 : 0;
+        TorrentRegistry.Entry x = registry.update(e.id(), y -> y.seen(seen, active, now)
+                .counted(down, seed)).orElse(null);
+        if (x == null) {
+            return;
+        }
+        boolean saveNow = !x.metainfoSaved() && x.torrent().metainfo().isPresent(); // a magnet's metadata came
+        if (s.state() == Torrent.State.SEEDING && x.record().doneDate() == 0) {
+            registry.update(e.id(), y -> y.with(y.record().withDone(nowSeconds())));
+            saveNow = true; // completed
+        }
+        if (s.state() == Torrent.State.SEEDING && ratioReached(x.record(), s)) {
+            LOG.log(System.Logger.Level.INFO, "{0}: ratio goal reached, stopped", s.name());
+            registry.update(e.id(), y -> y.with(y.record().withFinished()));
+            session.pause(e.record().infoHash());
+            saveNow = true;
+        }
+        if (saveNow) {
+            save(e.id());
         }
     }
 
