@@ -84,7 +84,7 @@ final class RequestGuard {
                 failures.failed(head.remote());
                 sleep(WRONG_PASSWORD_DELAY);
             }
-            return Optional.of(HttpResponse.text(401, "a user name and password are needed (pyto remote reads them itself)")
+            return Optional.of(HttpResponse.text(401, "401 Unauthorized: a user name and password are needed (pyto remote reads them itself)")
                     .withHeader("WWW-Authenticate", "Basic realm=\"pyto\", charset=\"UTF-8\""));
         }
         failures.succeeded(head.remote());

@@ -50,7 +50,7 @@ final class StateStore {
     static final int MAX_JSON_BYTES = 4 << 20;
 
     /** One saved torrent: its record, and its metainfo and resume data when known. */
-    record Saved(TorrentRecord record, Optional<Metainfo> metainfo, Optional<ResumeData> resumeData) {
+    record Saved(TorrentRecord record, Optional<Metainfo> metainfo, Optional<ResumeData> resumeData, long position) {
     }
 
     private final Path dir;
@@ -91,15 +91,21 @@ final class StateStore {
             Optional<Saving> s = state.get();
             if (s.isPresent()) {
                 writeAtomically(jsonFile(s.get().record().infoHash()),
-                        JsonWriter.utf8(toJson(s.get().record(), s.get().resumeData())));
+                        JsonWriter.utf8(toJson(s.get().record(), s.get().resumeData(), s.get().position())));
             }
         } finally {
             writing.unlock();
         }
     }
 
-    /** What {@link #save} writes: a record, and resume data when there is some. */
-    record Saving(TorrentRecord record, Optional<ResumeData> resumeData) {
+    /**
+     * What {@link #save} writes: a record, resume data when there is some, and the torrent's
+     * place in the list (its id then), so that the next start lists the torrents in the same order.
+     */
+    record Saving(TorrentRecord record, Optional<ResumeData> resumeData, long position) {
+        Saving(TorrentRecord record, Optional<ResumeData> resumeData) {
+            this(record, resumeData, Long.MAX_VALUE);
+        }
     }
 
     /** Forgets a torrent: its .json first, then its .torrent. */
@@ -126,7 +132,7 @@ final class StateStore {
                 }
             }
         }
-        all.sort(Comparator.comparingLong(s -> s.record().addedDate()));
+        all.sort(Comparator.comparingLong(Saved::position).thenComparingLong(s -> s.record().addedDate()));
         return all;
     }
 
@@ -154,12 +160,13 @@ final class StateStore {
         Optional<ResumeData> resume = json.get("resume").isPresent() && metainfo.isPresent()
                 ? Optional.of(resumeData(asObject(json.get("resume").get()), metainfo.get()))
                 : Optional.empty();
-        return new Saved(record, metainfo, resume);
+        long position = json.get("position").orElse(Json.NULL) instanceof Json.Num n ? exactLong(n.value()) : Long.MAX_VALUE;
+        return new Saved(record, metainfo, resume, position);
     }
 
     // ---- JSON ---------------------------------------------------------------------------------
 
-    static Json toJson(TorrentRecord r, Optional<ResumeData> resume) {
+    static Json toJson(TorrentRecord r, Optional<ResumeData> resume, long position) {
         TorrentRecord.Limits l = r.limits();
         Json.ObjBuilder o = Json.object().put("version", VERSION).put("infoHash", r.infoHash().hex())
                 .put("magnetLink", r.magnetLink()).put("downloadDir", r.downloadDir().toString())
@@ -170,7 +177,7 @@ final class StateStore {
                 .put("addedDate", r.addedDate()).put("doneDate", r.doneDate())
                 .put("uploaded", r.uploadedBefore()).put("downloaded", r.downloadedBefore())
                 .put("secondsDownloading", r.secondsDownloading()).put("secondsSeeding", r.secondsSeeding())
-                .put("finished", r.finished());
+                .put("finished", r.finished()).put("position", position);
         resume.ifPresent(d -> {
             List<Json> files = new ArrayList<>();
             for (ResumeData.FileStamp f : d.files()) {

@@ -318,7 +318,7 @@ final class Torrents {
                 if (s.isComplete() && r.doneDate() == 0) {
                     r = r.withDone(nowSeconds()); // completed since the last look
                 }
-                return new StateStore.Saving(r, resumeData(x));
+                return new StateStore.Saving(r, resumeData(x), x.id());
             }));
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "{0}: cannot save its state: {1}",

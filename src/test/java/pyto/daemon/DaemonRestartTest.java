@@ -101,6 +101,11 @@ class DaemonRestartTest {
         assertThat(number(m, "status")).as("still paused").isZero();
         assertThat(MagnetLink.parse(string(m, "magnetLink")).infoHash().hex()).isEqualTo("ab".repeat(20));
         assertThat(fixture.daemon.session().limits().downloadBytesPerSecond()).isEqualTo(400_000);
+        Json.Obj listed = fixture.call("torrent-get", Json.object().put("fields", Json.array(List.of(Json.of("id"),
+                Json.of("name")))).build());
+        assertThat(listed.get("torrents")).as("in the order they were added").contains(Json.array(List.of(
+                Json.object().put("id", 1).put("name", "payload").build(),
+                Json.object().put("id", 2).put("name", "waiting").build())));
     }
 
     @Test
