@@ -187,7 +187,11 @@ final class Torrents {
         TorrentStatus before = e.torrent().status();
         session.remove(e.record().infoHash());
         Torrent fresh = session.add(metainfo.get(), e.record().downloadDir());
-        fresh.addPeers(MagnetLink.of(metainfo.get()).peers());
+        try {
+            fresh.addPeers(MagnetLink.parse(e.record().magnetLink()).peers()); // the x.pe of the link it came by
+        } catch (MetainfoException unreadable) {
+            // saved by this daemon from a parsed link: it reads; and without it, trackers still give peers
+        }
         fresh.setLimits(new RateLimits(e.record().limits().downBytesPerSecond(), e.record().limits().upBytesPerSecond()));
         registry.update(e.id(), x -> x.with(fresh).with(x.record().withPaused(false)
                 .plusTransferred(before.uploaded(), before.downloaded())));
@@ -250,12 +254,16 @@ final class Torrents {
         }
     }
 
-    /** A tracker whose next announce moved has just been asked: that is when it last was. */
+    /**
+     * A tracker that has answered (or failed to) and whose next announce moved since the last
+     * look has just been asked: that is when it last was, give or take the second between looks.
+     */
     private void noteAnnounces(TorrentStatus s, long nowMillis) {
         for (TrackerStatus t : s.trackers()) {
             String key = s.infoHash().hex() + " " + t.url();
             Optional<Instant> before = nextAnnounces.put(key, t.nextAnnounce());
-            if (before != null && !before.equals(t.nextAnnounce()) && t.state() != TrackerStatus.State.UPDATING) {
+            boolean answered = t.state() == TrackerStatus.State.WORKING || t.state() == TrackerStatus.State.ERROR;
+            if (answered && (before == null || !before.equals(t.nextAnnounce()))) {
                 lastAnnounces.put(key, nowMillis / 1000);
             }
         }
