@@ -15,6 +15,10 @@
 #   restart of the daemon (SIGTERM, then start) the torrent is listed again at 100%.
 # Prints a PASS or FAIL line per step through the caller's pass and fail functions (NAME REASON
 # [LOG...]), which tools/interop defines; returns 1 if any step failed.
+#
+#   il_remote_transmission_check DIR
+#
+# The other way round: `pyto remote` drives a real transmission-daemon (see below).
 
 IL_DAEMON_SIZE=${IL_DAEMON_SIZE:-3000000}
 
@@ -128,6 +132,57 @@ il_daemon_check() {
   step "transmission-remote --remove-and-delete" "$IL_STEP_WHY; files left: $(ls "$dir/dl" | tr '\n' ' ')"
   [ -d "$dir/dl/one" ] || { fail "the other torrent's data stays" "$dir/dl/one is gone"; failed=1; }
 
+  return "$failed"
+}
+
+# il_remote_transmission_check DIR: `pyto remote` drives a real transmission-daemon (3.00): add a
+# .torrent, list, info, files, stop, start, session limits, remove with data; each answer checked
+# (and the limits read back with transmission-remote). PASS/FAIL through pass and fail, as above.
+il_remote_transmission_check() {
+  local dir=$1 peer rpc url out failed=0 hash
+  read -r peer rpc _ <<<"$(il_free_ports 3)"
+  mkdir -p "$dir"
+  il_random_file "$dir/src/three/delta.bin" 200001
+  "${PYTO[@]}" create "$dir/src/three" -t http://127.0.0.1:1/announce --piece-length 32k -o "$dir/three.torrent" \
+    >"$dir/create.log" 2>&1 || { fail "pyto remote: pyto create" "failed" "$dir/create.log"; return 1; }
+  hash=$("${PYTO[@]}" info "$dir/three.torrent" | sed -n 's/^info hash: *//p')
+  cp -r "$dir/src" "$dir/dl" # complete data: the daemon checks it and seeds
+  il_tr_start "$dir/transmission" "$peer" "$rpc" "$dir/dl" "$dir/transmission.log" ||
+    { fail "pyto remote: transmission-daemon" "its RPC did not answer" "$dir/transmission.log"; return 1; }
+  url=http://127.0.0.1:$rpc/transmission/rpc
+  remote() { # PATTERN ARGS...: pyto remote ARGS against Transmission; PASS when its output matches PATTERN
+    local pattern=$1
+    shift
+    out=$("${PYTO[@]}" remote --rpc "$url" "$@" 2>&1) || true
+    printf '$ pyto remote %s\n%s\n' "$*" "$out" >>"$dir/remote.log"
+    if grep -qE -- "$pattern" <<<"$out"; then
+      pass "pyto remote $1 -> transmission-daemon" "$(head -n 2 <<<"$out" | tr -s ' ' | tr '\n' ' ')"
+    else
+      fail "pyto remote $1 -> transmission-daemon" "$(head -n 3 <<<"$out" | tr '\n' ' ')" "$dir/remote.log" "$dir/transmission.log"
+      failed=1
+    fi
+  }
+  remote "^added: three \(id 1, $hash\)" add "$dir/three.torrent"
+  il_wait_until 30 il_tr_seeding "$rpc" || true
+  remote "^ +1 +100\.0% .* seeding +three$" list
+  remote "^  info hash: +$hash$" info 1
+  remote "^ +0 +100\.0% .*three/delta\.bin$" files 1
+  remote "^stopped 1$" stop 1
+  remote "^ +1 .* stopped +three$" list
+  remote "^started all$" start all
+  remote "^limits set: down 300 kB/s, up 200 kB/s$" limits --down 300000 --up 200000
+  out=$(transmission-remote "127.0.0.1:$rpc" -si 2>&1) || true
+  if grep -q '^  Download speed limit: 300 kB/s' <<<"$out" && grep -q '^  Upload speed limit: 200 kB/s' <<<"$out"; then
+    pass "pyto remote limits -> transmission-daemon -si" "300 kB/s down, 200 kB/s up"
+  else
+    fail "pyto remote limits -> transmission-daemon -si" "$(grep 'speed limit' <<<"$out" | tr '\n' ';')"
+    failed=1
+  fi
+  remote "^removed 1, and its data deleted$" remove 1 --delete
+  if [ -e "$dir/dl/three/delta.bin" ]; then
+    fail "pyto remote remove --delete -> transmission-daemon" "the data is still there"
+    failed=1
+  fi
   return "$failed"
 }
 
