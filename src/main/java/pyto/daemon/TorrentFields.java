@@ -1,5 +1,6 @@
 package pyto.daemon;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -12,6 +13,7 @@ import pyto.piece.Bitfield;
 import pyto.session.Torrent;
 import pyto.session.TorrentContent;
 import pyto.session.TorrentStatus;
+import pyto.storage.ResumeData;
 import pyto.tracker.TrackerStatus;
 
 /**
@@ -28,13 +30,29 @@ final class TorrentFields {
     /** Transmission's status numbers (RPC version 14 and later). */
     static final int STOPPED = 0, CHECK = 2, DOWNLOAD = 4, SEED = 6;
 
-    /** One torrent as the reply sees it: taken once, read by every field. */
+    /**
+     * One torrent as the reply sees it: taken once, read by every field. {@code have} is what
+     * is verified: the session's word once the torrent has checked its data, and until then
+     * (added paused at a restart, say) what its saved resume data says.
+     */
     record View(TorrentRegistry.Entry entry, TorrentStatus status, Optional<Metainfo> metainfo,
-                Optional<TorrentContent> content, List<PeerStatus> peers, Torrents torrents, int maxPeers) {
+                Optional<TorrentContent> content, Optional<Bitfield> have, long completed, List<PeerStatus> peers,
+                Torrents torrents, int maxPeers) {
 
         static View of(TorrentRegistry.Entry e, Torrents torrents, int maxPeers) {
             Torrent t = e.torrent();
-            return new View(e, t.status(), t.metainfo(), t.content(), t.peers(), torrents, maxPeers);
+            TorrentStatus s = t.status();
+            Optional<TorrentContent> content = t.content();
+            Optional<Bitfield> have = content.map(TorrentFields::have);
+            long completed = s.completedBytes();
+            if (content.isPresent() && !content.get().isChecked() && t.metainfo().isPresent()) {
+                Metainfo m = t.metainfo().get();
+                completed = 0;
+                for (int piece = have.get().nextSetBit(0); piece >= 0; piece = have.get().nextSetBit(piece + 1)) {
+                    completed += m.pieceSize(piece);
+                }
+            }
+            return new View(e, s, t.metainfo(), content, have, completed, t.peers(), torrents, maxPeers);
         }
 
         long uploadedEver() {
@@ -46,7 +64,7 @@ final class TorrentFields {
         }
 
         long left() {
-            return status.totalBytes() - status.completedBytes();
+            return status.totalBytes() - completed;
         }
     }
 
@@ -64,7 +82,7 @@ final class TorrentFields {
             case "status" -> Json.of(status(s.state()));
             case "error" -> Json.of(error(s));
             case "errorString" -> Json.of(errorString(s));
-            case "percentDone" -> Json.of(s.totalBytes() == 0 ? 0.0 : (double) s.completedBytes() / s.totalBytes());
+            case "percentDone" -> Json.of(s.totalBytes() == 0 ? 0.0 : (double) v.completed() / s.totalBytes());
             case "metadataPercentComplete" -> Json.of(m.isPresent() ? 1.0 : 0.0);
             case "rateDownload" -> Json.of(Math.round(s.downloadRate()));
             case "rateUpload" -> Json.of(Math.round(s.uploadRate()));
@@ -80,12 +98,12 @@ final class TorrentFields {
             case "totalSize", "sizeWhenDone" -> Json.of(s.totalBytes());
             case "leftUntilDone" -> Json.of(v.left());
             case "desiredAvailable" -> Json.of(s.peers() > 0 ? v.left() : 0);
-            case "haveValid" -> Json.of(s.completedBytes());
+            case "haveValid" -> Json.of(v.completed());
             case "haveUnchecked" -> Json.of(0);
             case "corruptEver" -> Json.of(s.hashFailures() * m.map(Metainfo::pieceLength).orElse(0L));
             case "uploadedEver" -> Json.of(v.uploadedEver());
             case "downloadedEver" -> Json.of(v.downloadedEver());
-            case "uploadRatio" -> Json.of(ratio(v.uploadedEver(), v.downloadedEver() > 0 ? v.downloadedEver() : s.completedBytes()));
+            case "uploadRatio" -> Json.of(ratio(v.uploadedEver(), v.downloadedEver() > 0 ? v.downloadedEver() : v.completed()));
             case "isFinished" -> Json.of(r.finished());
             case "isStalled" -> Json.of(false);
             case "isPrivate" -> Json.of(m.map(Metainfo::isPrivate).orElse(false));
@@ -102,8 +120,7 @@ final class TorrentFields {
             case "dateCreated" -> Json.of(m.flatMap(Metainfo::creationDate).map(Instant::getEpochSecond).orElse(0L));
             case "pieceCount" -> Json.of(m.map(Metainfo::pieceCount).orElse(0));
             case "pieceSize" -> Json.of(m.map(Metainfo::pieceLength).orElse(0L));
-            case "pieces" -> Json.of(v.content().map(c -> Base64.getEncoder().encodeToString(c.verifiedPieces().toBytes()))
-                    .orElse(""));
+            case "pieces" -> Json.of(v.have().map(h -> Base64.getEncoder().encodeToString(h.toBytes())).orElse(""));
             case "recheckProgress" -> Json.of(s.state() == Torrent.State.CHECKING && s.totalBytes() > 0
                     ? (double) s.checkedBytes() / s.totalBytes() : 0.0);
             case "downloadLimit" -> Json.of(r.limits().downKBps());
@@ -133,6 +150,18 @@ final class TorrentFields {
             default -> null;
         };
         return Optional.ofNullable(value);
+    }
+
+    /** The verified pieces; before the first check, those the saved resume data names (no disk I/O then). */
+    private static Bitfield have(TorrentContent c) {
+        if (c.isChecked()) {
+            return c.verifiedPieces();
+        }
+        try {
+            return c.resumeData().map(ResumeData::verified).orElseGet(c::verifiedPieces);
+        } catch (IOException notBeforeTheCheck) {
+            return c.verifiedPieces();
+        }
     }
 
     static int status(Torrent.State state) {
@@ -179,11 +208,11 @@ final class TorrentFields {
 
     /** files (name, length, bytesCompleted) or fileStats (bytesCompleted, wanted, priority), pad files left out. */
     private static Json files(View v, boolean named) {
-        if (v.metainfo().isEmpty() || v.content().isEmpty()) {
+        if (v.metainfo().isEmpty() || v.have().isEmpty()) {
             return Json.array(List.of());
         }
         Metainfo m = v.metainfo().get();
-        Bitfield have = v.content().get().verifiedPieces();
+        Bitfield have = v.have().get();
         List<Json> out = new ArrayList<>();
         for (FileEntry f : m.files()) {
             if (f.padding()) {

@@ -85,6 +85,14 @@ public final class TorrentContent {
         return picker.have();
     }
 
+    /**
+     * Whether the first check has ended, so that {@link #verifiedPieces()} tells what is on
+     * disk; until then (a torrent added paused, say) only the resume data it was given does.
+     */
+    public boolean isChecked() {
+        return checked;
+    }
+
     Metainfo metainfo() {
         return metainfo;
     }

@@ -81,6 +81,7 @@ class DaemonRestartTest {
         fixture.call("session-set", Json.object().put("speed-limit-down", 400).put("speed-limit-down-enabled", true).build());
         String magnet = "magnet:?xt=urn:btih:" + "ab".repeat(20) + "&dn=waiting&x.pe=127.0.0.1:9";
         fixture.call("torrent-add", Json.object().put("filename", magnet).put("paused", true).build());
+        fixture.call("torrent-stop", Json.object().put("ids", 1).build());
         long added = number(fixture.torrent(1, "addedDate"), "addedDate");
         fixture.stopDaemon();
         flipByte(data.resolve("file0.bin"), 5, true); // a read would find piece 0 wrong
@@ -88,6 +89,10 @@ class DaemonRestartTest {
 
         fixture.startDaemon();
 
+        Json.Obj paused = fixture.torrent(hash, "status", "percentDone", "haveValid");
+        assertThat(number(paused, "status")).as("it was stopped: it stays so").isZero();
+        assertThat(decimal(paused, "percentDone")).as("paused, unchecked: the saved resume data says").isEqualTo(1.0);
+        fixture.call("torrent-start", Json.object().put("ids", Json.array(List.of(Json.of(hash)))).build());
         await().atMost(Duration.ofSeconds(10)).until(() -> number(fixture.torrent(hash, "status"), "status") == 6);
         Json.Obj t = fixture.torrent(hash, "name", "percentDone", "uploadLimit", "uploadLimited", "seedRatioLimit",
                 "seedRatioMode", "addedDate", "doneDate", "downloadDir");
