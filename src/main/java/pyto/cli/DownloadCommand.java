@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import pyto.metainfo.MagnetLink;
 import pyto.metainfo.Metainfo;
 import pyto.metainfo.MetainfoParser;
 import pyto.session.RateLimits;
@@ -21,6 +22,15 @@ import pyto.session.TorrentStatus;
  * its ratio), or at Ctrl-C, after telling the trackers {@code stopped} and flushing the files.
  */
 final class DownloadCommand implements Main.Command {
+
+    /** What a torrent to download comes from: a .torrent file, or a magnet link (BEP 9). */
+    private sealed interface Source {
+        record File(Metainfo metainfo) implements Source {
+        }
+
+        record Magnet(MagnetLink link) implements Source {
+        }
+    }
 
     private final PrintStream out;
     private final boolean seedOnly;
@@ -40,10 +50,11 @@ final class DownloadCommand implements Main.Command {
         return seedOnly
                 ? "pyto seed FILE.torrent -d DIR [-p PORT] [--peer HOST:PORT ...] [--max-up RATE] [--trace]\n"
                 + "                                   check the data in DIR, then seed until interrupted"
-                : "pyto download FILE.torrent ... [-d DIR] [-p PORT] [--peer HOST:PORT ...] [--ratio R] [--seed]\n"
+                : "pyto download FILE.torrent|MAGNET ... [-d DIR] [-p PORT] [--peer HOST:PORT ...] [--ratio R] [--seed]\n"
                 + "            [--max-down RATE] [--max-up RATE] [--trace]\n"
                 + "                                   download, then seed until uploaded >= R x size (default 1.0;\n"
-                + "                                   0: stop when complete; --seed: until interrupted)";
+                + "                                   0: stop when complete; --seed: until interrupted); a magnet link\n"
+                + "                                   (quote it) gets its metadata from peers first (BEP 9)";
     }
 
     @Override
@@ -51,7 +62,7 @@ final class DownloadCommand implements Main.Command {
         Args args = Args.parse(argv, Args.names("-d|--dir", "-p|--port", "--peer", "--ratio", "--max-down", "--max-up"),
                 Args.names("--seed", "--trace"));
         if (args.operands().isEmpty()) {
-            throw new UsageException("missing torrent file (usage: " + usage().lines().findFirst().orElse("") + ")");
+            throw new UsageException("missing torrent file or magnet link (usage: " + usage().lines().findFirst().orElse("") + ")");
         }
         if (seedOnly && args.value("--dir").isEmpty()) {
             throw new UsageException("pyto seed needs -d DIR, where the data is");
@@ -66,9 +77,16 @@ final class DownloadCommand implements Main.Command {
         for (String p : args.values("--peer")) {
             peers.add(PeerAddresses.parse(p));
         }
-        List<Metainfo> metainfos = new ArrayList<>();
-        for (String file : args.operands()) {
-            metainfos.add(MetainfoParser.read(Path.of(file)));
+        List<Source> sources = new ArrayList<>(); // all read and checked before anything starts
+        for (String operand : args.operands()) {
+            if (operand.startsWith("magnet:")) {
+                if (seedOnly) {
+                    throw new UsageException("pyto seed needs a .torrent file: a magnet link has no data to check");
+                }
+                sources.add(new Source.Magnet(MagnetLink.parse(operand)));
+            } else {
+                sources.add(new Source.File(MetainfoParser.read(Path.of(operand))));
+            }
         }
 
         Session.Config config = Session.Config.defaults().withPort(port);
@@ -88,8 +106,11 @@ final class DownloadCommand implements Main.Command {
         Thread hook = onInterrupt(session, display, finished);
         long start = System.nanoTime();
         try {
-            for (Metainfo m : metainfos) {
-                Torrent t = session.add(m, dir);
+            for (Source source : sources) {
+                Torrent t = switch (source) {
+                    case Source.File(Metainfo metainfo) -> session.add(metainfo, dir);
+                    case Source.Magnet(MagnetLink link) -> session.add(link, dir);
+                };
                 t.addPeers(peers);
                 torrents.add(t);
             }

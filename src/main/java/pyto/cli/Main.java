@@ -10,7 +10,7 @@ import pyto.metainfo.MetainfoException;
 
 /**
  * pyto's command line: {@code pyto COMMAND [options]}, or {@code pyto FILE.torrent [options]}
- * to download. Runs on the main thread; each command returns its exit code:
+ * (or a magnet link) to download. Runs on the main thread; each command returns its exit code:
  * 0 success, 1 failure, 2 bad usage or bad input, 130 interrupted.
  */
 public final class Main {
@@ -20,7 +20,7 @@ public final class Main {
     static final int USAGE = 2;
     static final int INTERRUPTED = 130;
 
-    static final String VERSION = "0.1.0";
+    static final String VERSION = pyto.wire.PeerId.VERSION;
 
     /** One sub-command: its name, one line for the help, and what it does. */
     interface Command {
@@ -55,10 +55,10 @@ public final class Main {
             Command command = commands.get(args.get(0));
             List<String> rest = args.subList(1, args.size());
             if (command == null) {
-                if (args.get(0).startsWith("-") || !args.get(0).endsWith(".torrent")) {
+                if (args.get(0).startsWith("-") || !(args.get(0).endsWith(".torrent") || args.get(0).startsWith("magnet:"))) {
                     throw new UsageException("unknown command '" + args.get(0) + "' (try pyto --help)");
                 }
-                command = commands.get("download"); // pyto FILE.torrent is pyto download FILE.torrent
+                command = commands.get("download"); // pyto FILE.torrent|MAGNET is pyto download FILE.torrent|MAGNET
                 rest = args;
             }
             if (rest.stream().anyMatch(Args.HELP::contains)) {
@@ -110,7 +110,7 @@ public final class Main {
     private static void printHelp(PrintStream out, Map<String, Command> commands) {
         out.println("pyto " + VERSION + ": a BitTorrent client");
         out.println();
-        out.println("usage: pyto COMMAND [options]     (pyto FILE.torrent ... is pyto download FILE.torrent ...)");
+        out.println("usage: pyto COMMAND [options]     (pyto FILE.torrent|MAGNET ... is pyto download FILE.torrent|MAGNET ...)");
         out.println();
         for (Command c : commands.values()) {
             out.println("  " + c.usage());

@@ -82,6 +82,8 @@ final class StatusDisplay {
     static String line(TorrentStatus s) {
         String name = s.name().length() > 28 ? s.name().substring(0, 27) + "~" : s.name();
         return switch (s.state()) {
+            case METADATA -> String.format(Locale.ROOT, "%s  fetching metadata (%d peers, %d with metadata)  down %s",
+                    name, s.peers(), s.metadataSources(), Units.rate(s.downloadRate()));
             case CHECKING -> String.format(Locale.ROOT, "%s  checking %s", name,
                     ProgressLine.percent(s.checkedBytes(), s.totalBytes()));
             case FAILED -> name + "  failed: " + s.error().orElse("unknown error");

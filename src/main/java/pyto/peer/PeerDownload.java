@@ -34,6 +34,7 @@ final class PeerDownload {
     private final ReentrantLock lock = new ReentrantLock();
     private final Bitfield peerHas;                                  // guarded by lock
     private final RequestPipeline requests = new RequestPipeline();  // guarded by lock
+    private final FastHints hints;                                   // guarded by lock
 
     private volatile boolean amInterested;
     private volatile boolean peerChoking = true;
@@ -49,6 +50,42 @@ final class PeerDownload {
         this.picker = pieces.picker();
         this.writer = writer;
         this.peerHas = new Bitfield(pieces.geometry().pieceCount());
+        this.hints = new FastHints(pieces.geometry().pieceCount());
+    }
+
+    /**
+     * Takes in what the peer said before the torrent's pieces were known ({@link EarlyHaves}),
+     * now that its claims can be checked: a bitfield of the wrong length or with spare bits
+     * set, or a piece index past the end, is a lie, and drops the peer.
+     */
+    void replay(EarlyHaves early) throws ProtocolException {
+        int count = peerHas.pieceCount();
+        peerChoking = early.peerChoking();
+        if (early.bitfield() != null) {
+            onBitfield(early.bitfield());
+        }
+        if (early.all()) {
+            onHaveAll();
+        }
+        for (int i = early.haves().nextSetBit(0); i >= 0; i = early.haves().nextSetBit(i + 1)) {
+            onHave(checkIndex(i, "have"));
+        }
+        for (int piece : early.allowedFast()) {
+            onAllowedFast(checkIndex(piece, "allowed fast"));
+        }
+        for (int piece : early.suggested()) {
+            onSuggest(checkIndex(piece, "suggest piece"));
+        }
+        updateInterest();
+    }
+
+    /** A piece index from the peer, checked against the torrent (the codec may not have known the count when it read it). */
+    private int checkIndex(int piece, String message) throws ProtocolException {
+        if (piece < 0 || piece >= peerHas.pieceCount()) {
+            throw new ProtocolException(message + " for piece " + piece + " of a torrent with "
+                    + peerHas.pieceCount() + " pieces");
+        }
+        return piece;
     }
 
     // ---- what the peer has ------------------------------------------------------------------
@@ -81,7 +118,8 @@ final class PeerDownload {
         updateInterest();
     }
 
-    void onHave(int piece) {
+    void onHave(int piece) throws ProtocolException {
+        checkIndex(piece, "have");
         boolean isNew;
         lock.lock();
         try {
@@ -95,6 +133,11 @@ final class PeerDownload {
             updateInterest();
             requestMore(); // already interested: the new piece may fill a pipeline that had run dry
         }
+    }
+
+    /** BEP 6 have_all: a bitfield with every bit set, in five bytes. */
+    void onHaveAll() throws ProtocolException {
+        onBitfield(Bitfield.full(peerHas.pieceCount()).toBytes());
     }
 
     /**
@@ -158,9 +201,22 @@ final class PeerDownload {
 
     // ---- blocks -----------------------------------------------------------------------------
 
+    /**
+     * BEP 3: a choke drops every request the peer had from us. With the fast extension
+     * (BEP 6) the peer still serves its allowed-fast pieces while choking, so requests for
+     * those stay; the rest it should reject one by one, but we take them back at once rather
+     * than wait for rejects that a careless peer may never send.
+     */
     void onChoke() {
         peerChoking = true;
-        cancelAllRequests(); // BEP 3: a choke drops every request the peer had from us
+        List<Block> dropped;
+        lock.lock();
+        try {
+            dropped = requests.withdrawIf(b -> !hints.isAllowedFast(b.piece()));
+        } finally {
+            lock.unlock();
+        }
+        swarm.onRequestsReturned(connection, dropped);
     }
 
     void onUnchoke() {
@@ -183,24 +239,80 @@ final class PeerDownload {
         requestMore();
     }
 
-    /** Tops the pipeline up with blocks the picker chooses for this peer (see {@link RequestPipeline}). */
+    /**
+     * Tops the pipeline up with blocks the picker chooses for this peer (see
+     * {@link RequestPipeline}); while the peer chokes us, only from its allowed-fast pieces
+     * (BEP 6), which is how a newcomer with nothing to offer gets its first pieces.
+     */
     void requestMore() {
-        if (peerChoking || !amInterested) {
+        if (!amInterested) {
             return;
         }
         List<Block> blocks;
         lock.lock();
         try {
+            Bitfield from = hints.askable(peerHas, peerChoking);
+            if (from == null) {
+                return;
+            }
             int room = requests.room(picker.isEndgame());
             if (room == 0) {
                 return;
             }
-            blocks = picker.pick(peerHas, room, requests.blocks());
+            blocks = picker.pick(from, room, requests.blocks(), hints.suggested());
             requests.sent(blocks, System.currentTimeMillis());
         } finally {
             lock.unlock();
         }
         writer.sendAll(blocks.stream().map(b -> new PeerMessage.Request(b.piece(), b.begin(), b.length())).toList());
+    }
+
+    /** BEP 6: the peer will not send {@code block}: it goes back to the picker, for any peer, at once. */
+    void onReject(Block block) {
+        boolean ours;
+        lock.lock();
+        try {
+            ours = requests.withdraw(block);
+        } finally {
+            lock.unlock();
+        }
+        if (ours) {
+            swarm.onRequestsReturned(connection, List.of(block));
+            requestMore();
+        }
+    }
+
+    /** BEP 6: we may ask for {@code piece} even while the peer chokes us. */
+    void onAllowedFast(int piece) throws ProtocolException {
+        checkIndex(piece, "allowed fast");
+        lock.lock();
+        try {
+            hints.allow(piece);
+        } finally {
+            lock.unlock();
+        }
+        requestMore();
+    }
+
+    /** BEP 6: the peer would rather we fetched {@code piece} (it has it at hand, say). */
+    void onSuggest(int piece) throws ProtocolException {
+        checkIndex(piece, "suggest piece");
+        lock.lock();
+        try {
+            hints.suggest(piece);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** BEP 10's {@code reqq}: the peer drops requests beyond this many; never send more. */
+    void limitRequests(int requestQueue) {
+        lock.lock();
+        try {
+            requests.limit(requestQueue);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Endgame: another peer delivered {@code block} first; withdraw our request for it. */

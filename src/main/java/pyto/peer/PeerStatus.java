@@ -7,6 +7,7 @@ import pyto.wire.PeerId;
  * A snapshot of one connected peer, as the choker and a peer list in a user interface see it:
  * who, how fast each way, how much so far, and the four choke/interest flags of BEP 3.
  *
+ * @param client         the peer's client, as it names itself (BEP 10 {@code v}) or as its peer id spells it
  * @param choking        we choke the peer
  * @param interested     the peer has something we want
  * @param downloadRate   bytes per second it sends us (20 s window)
@@ -18,6 +19,7 @@ import pyto.wire.PeerId;
 public record PeerStatus(
         InetSocketAddress address,
         PeerId peerId,
+        String client,
         boolean outgoing,
         boolean choking,
         boolean interested,

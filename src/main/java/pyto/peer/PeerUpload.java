@@ -1,5 +1,8 @@
 package pyto.peer;
 
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import pyto.piece.Bitfield;
 import pyto.piece.Block;
@@ -28,14 +31,19 @@ final class PeerUpload {
     private final Swarm swarm;
     private final PeerWriter writer;
 
+    private final boolean fast;
     private final ReentrantLock chokeLock = new ReentrantLock();
     private volatile boolean amChoking = true;   // written under chokeLock
     private volatile boolean peerInterested;
+    /** BEP 6: the pieces we told the peer it may fetch while we choke it. */
+    private volatile Set<Integer> granted = Set.of();
 
     /** Payload bytes sent to this peer; {@link PeerWriter} counts them as they go out. */
     final RateMeter uploaded;
 
-    PeerUpload(PeerConnection connection, Swarm swarm, PeerWriter writer, RateMeter uploaded) {
+    /** @param fast both sides speak the fast extension (BEP 6): every request gets a piece or a reject */
+    PeerUpload(PeerConnection connection, Swarm swarm, PeerWriter writer, RateMeter uploaded, boolean fast) {
+        this.fast = fast;
         this.connection = connection;
         this.swarm = swarm;
         this.writer = writer;
@@ -47,30 +55,62 @@ final class PeerUpload {
         swarm.onInterestChanged(connection);
     }
 
+    /**
+     * A request for a block. Served when we have the piece and do not choke the peer (or the
+     * piece is one we granted it, BEP 6), else refused: ignored under BEP 3, rejected under
+     * the fast extension, where every request gets a piece or a reject. The check and the
+     * queueing happen under the choke lock, so a choke cannot slip between them.
+     */
     void onRequest(int piece, int begin, int length) throws ProtocolException {
-        if (length > PieceGeometry.BLOCK_SIZE) {
-            LOG.log(System.Logger.Level.DEBUG, "{0}: refused a request for {1} bytes", connection, length);
+        Block block = new Block(piece, begin, length);
+        TorrentPieces pieces = swarm.pieces();
+        if (pieces == null) {
+            refuse(block); // no metadata yet: we have nothing
             return;
         }
-        TorrentPieces pieces = swarm.pieces();
+        if (length > PieceGeometry.BLOCK_SIZE) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: refused a request for {1} bytes", connection, length);
+            refuse(block);
+            return;
+        }
         if (!pieces.geometry().isValidRequest(piece, begin, length)) {
             throw new ProtocolException("request outside piece " + piece + ": @" + begin + " +" + length);
         }
-        if (amChoking || !pieces.picker().has(piece)) {
-            return; // BEP 3: requests while choked, or for pieces we lack, are not answered
+        boolean queued;
+        chokeLock.lock();
+        try {
+            if ((amChoking && !granted.contains(piece)) || !pieces.picker().has(piece)) {
+                refuse(block);
+                return;
+            }
+            queued = writer.upload(block);
+        } finally {
+            chokeLock.unlock();
         }
-        if (!writer.upload(new Block(piece, begin, length))) {
-            // More requests than we queue: a choke tells the peer that every request it has
-            // out is dropped (BEP 3), and the unchoke right after lets it ask again. Dropping
-            // the request silently would leave the peer waiting for it forever.
-            LOG.log(System.Logger.Level.DEBUG, "{0}: more than {1} requests queued; choke and unchoke",
-                    connection, PeerWriter.MAX_UPLOAD_QUEUE);
-            flushRequests();
+        if (!queued) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: more than {1} requests queued", connection, PeerWriter.MAX_UPLOAD_QUEUE);
+            if (fast) {
+                refuse(block);
+            } else {
+                // A choke tells the peer that every request it has out is dropped (BEP 3), and
+                // the unchoke right after lets it ask again. Dropping the request silently would
+                // leave the peer waiting for it for ever.
+                flushRequests();
+            }
+        }
+    }
+
+    /** BEP 6 reject_request, to a peer with the fast extension; without it, a refused request is just not answered. */
+    private void refuse(Block block) {
+        if (fast) {
+            writer.send(new PeerMessage.Reject(block.piece(), block.begin(), block.length()));
         }
     }
 
     void onCancel(Block block) {
-        writer.cancelUpload(block);
+        if (writer.cancelUpload(block)) {
+            refuse(block); // BEP 6: a cancelled request is answered too, with a reject
+        }
     }
 
     /** The choker lets this peer download from us. */
@@ -92,7 +132,8 @@ final class PeerUpload {
         try {
             if (!amChoking) {
                 amChoking = true;
-                writer.choke(new PeerMessage.Choke());
+                Set<Integer> stillServed = granted;
+                writer.choke(new PeerMessage.Choke(), b -> stillServed.contains(b.piece()), fast);
             }
         } finally {
             chokeLock.unlock();
@@ -117,8 +158,39 @@ final class PeerUpload {
         writer.send(new PeerMessage.Have(piece));
     }
 
-    void sendBitfield(Bitfield have) {
-        writer.send(new PeerMessage.Bitfield(have.toBytes()));
+    /**
+     * What we have, as the first message after the handshakes: a bitfield, or for a peer with
+     * the fast extension have_all or have_none when it is all or nothing (BEP 6). A peer
+     * without it hears nothing of an empty bitfield: no bitfield means nothing.
+     */
+    void sendHaves(Bitfield have) {
+        if (fast && have.isComplete()) {
+            writer.send(new PeerMessage.HaveAll());
+        } else if (fast && have.isEmpty()) {
+            writer.send(new PeerMessage.HaveNone());
+        } else if (!have.isEmpty()) {
+            writer.send(new PeerMessage.Bitfield(have.toBytes()));
+        }
+    }
+
+    /**
+     * BEP 6: lets a peer with the fast extension fetch a few pieces even while we choke it,
+     * so that a newcomer has something to trade soon. The set is the BEP's canonical one for
+     * the peer's address, so that a peer cannot get a fresh set by reconnecting; of it we
+     * grant the pieces we have. A peer that has everything needs none.
+     */
+    void grantAllowedFast(List<Integer> canonicalSet, Bitfield have) {
+        if (!fast) {
+            return;
+        }
+        Set<Integer> mine = new HashSet<>();
+        for (int piece : canonicalSet) {
+            if (have.get(piece)) {
+                mine.add(piece);
+            }
+        }
+        granted = Set.copyOf(mine);
+        writer.sendAll(canonicalSet.stream().filter(mine::contains).map(PeerMessage.AllowedFast::new).toList());
     }
 
     boolean isChoking() {

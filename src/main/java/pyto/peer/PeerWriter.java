@@ -11,7 +11,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import pyto.concurrent.TokenBucket;
 import pyto.piece.Block;
 import pyto.piece.PieceGeometry;
-import pyto.storage.Storage;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import pyto.wire.ExtensionIds;
+import pyto.wire.ExtensionMessage;
 import pyto.wire.MessageCodec;
 import pyto.wire.PeerMessage;
 
@@ -49,18 +52,33 @@ final class PeerWriter {
     private volatile long lastWriteMillis = System.currentTimeMillis();
 
     private final DataOutputStream out;
-    private final MessageCodec codec;
-    private final Storage storage;
+    private final Supplier<MessageCodec> codec;
+    private final BlockSource blocks;
+    private final Supplier<ExtensionIds> remoteExtensions;
     private final RateMeter[] uploadMeters;
     private final TokenBucket[] uploadLimits;
     private final MessageTrace trace;
     private final String peer;
 
-    PeerWriter(PeerSocket socket, MessageCodec codec, Storage storage, MessageTrace trace,
-               List<TokenBucket> uploadLimits, RateMeter... uploadMeters) {
+    /** Where the blocks we upload come from: the torrent's storage. */
+    @FunctionalInterface
+    interface BlockSource {
+        /** Reads {@code block} into the start of {@code buffer}. */
+        void read(Block block, byte[] buffer) throws IOException;
+    }
+
+    /**
+     * @param codec            the torrent's codec now: it knows the piece count once the metadata is known
+     * @param remoteExtensions the ids the peer's extended handshake gave, now (BEP 10): an
+     *                         extension message goes out under the peer's id for it, or not
+     *                         at all if the peer has not (or no longer) advertised it
+     */
+    PeerWriter(PeerSocket socket, Supplier<MessageCodec> codec, BlockSource blocks, Supplier<ExtensionIds> remoteExtensions,
+               MessageTrace trace, List<TokenBucket> uploadLimits, RateMeter... uploadMeters) {
         this.out = socket.out();
         this.codec = codec;
-        this.storage = storage;
+        this.blocks = blocks;
+        this.remoteExtensions = remoteExtensions;
         this.trace = trace;
         this.peer = socket.toString();
         this.uploadMeters = uploadMeters;
@@ -106,14 +124,20 @@ final class PeerWriter {
         }
     }
 
-    /** The peer sent {@code cancel}: the block is no longer owed, if it has not gone out yet. */
-    void cancelUpload(Block block) {
+    /**
+     * The peer sent {@code cancel}: the block is no longer owed, if it has not gone out yet.
+     * True when it was still waiting (a peer with the fast extension is then told so with a
+     * reject, BEP 6).
+     */
+    boolean cancelUpload(Block block) {
         lock.lock();
         try {
-            uploads.remove(block);
+            boolean waiting = uploads.remove(block);
             if (block.equals(reserved)) {
                 dropReserved();
+                waiting = true;
             }
+            return waiting;
         } finally {
             lock.unlock();
         }
@@ -124,14 +148,47 @@ final class PeerWriter {
      * forgotten and the choke message queued, in that order, under one lock.
      */
     void choke(PeerMessage choke) {
+        choke(choke, block -> false, false);
+    }
+
+    /**
+     * We choke a peer that speaks the fast extension (BEP 6): a choke no longer drops its
+     * requests by itself, so each owed block that is not {@code stillServed} (pieces of the
+     * allowed-fast set are served even while choked) is dropped and explicitly rejected,
+     * right after the choke, under one lock.
+     */
+    void choke(PeerMessage choke, Predicate<Block> stillServed, boolean reject) {
         lock.lock();
         try {
-            uploads.clear();
-            dropReserved();
+            List<Block> dropped = new ArrayList<>();
+            uploads.removeIf(b -> !stillServed.test(b) && dropped.add(b));
+            if (reserved != null && !stillServed.test(reserved)) {
+                dropped.add(reserved);
+                dropReserved();
+            }
             if (!closed) {
                 messages.add(choke);
+                if (reject) {
+                    dropped.forEach(b -> messages.add(new PeerMessage.Reject(b.piece(), b.begin(), b.length())));
+                }
                 work.signal();
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many messages of {@code type} wait to go out: a bound on what a peer may make us queue. */
+    int queued(Class<? extends PeerMessage> type) {
+        lock.lock();
+        try {
+            int n = 0;
+            for (PeerMessage m : messages) {
+                if (type.isInstance(m)) {
+                    n++;
+                }
+            }
+            return n;
         } finally {
             lock.unlock();
         }
@@ -225,8 +282,12 @@ final class PeerWriter {
             } finally {
                 lock.unlock();
             }
+            MessageCodec now = codec.get();
             for (PeerMessage m : batch) {
-                codec.write(out, m);
+                if (m instanceof ExtensionMessage e && !remoteExtensions.get().canSend(e)) {
+                    continue; // libtorrent and aria2 drop a peer that gets a message on an id it does not know
+                }
+                now.write(out, m, remoteExtensions.get());
                 trace(m);
             }
             batch.clear();
@@ -242,8 +303,8 @@ final class PeerWriter {
 
     /** Reads an owed block from disk and sends it as a piece message, without copying it again. */
     private void send(Block b, byte[] buffer) throws IOException {
-        storage.readBlock(b.piece(), b.begin(), buffer, 0, b.length());
-        codec.writePiece(out, b.piece(), b.begin(), buffer, 0, b.length());
+        blocks.read(b, buffer);
+        codec.get().writePiece(out, b.piece(), b.begin(), buffer, 0, b.length());
         for (RateMeter meter : uploadMeters) {
             meter.add(b.length());
         }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import pyto.piece.Block;
 import pyto.piece.PieceGeometry;
 
@@ -25,8 +26,9 @@ final class RequestPipeline {
 
     static final int MIN_DEPTH = 16;
     /**
-     * Not more: a peer may silently drop requests beyond its queue (libtorrent takes 500;
-     * without BEP 10's {@code reqq} we cannot know), and 250 blocks are 4 MiB in flight.
+     * Not more: a peer may silently drop requests beyond its queue (libtorrent takes 500,
+     * Transmission 512, and BEP 10's {@code reqq} may say less), and 250 blocks are 4 MiB
+     * in flight.
      */
     static final int MAX_DEPTH = 250;
     /**
@@ -38,6 +40,8 @@ final class RequestPipeline {
     static final double PIPELINE_SECONDS = 2.0;
     static final long TIMEOUT_MILLIS = 60_000;
 
+    /** The most requests the peer takes (BEP 10's reqq); {@link #MAX_DEPTH} is ours anyway. */
+    private int limit = MAX_DEPTH;
     /** Each outstanding request and when it was sent, oldest first. */
     private final Map<Block, Long> requested = new LinkedHashMap<>();
     /** The last few seconds only: the depth must follow a peer that speeds up at once. */
@@ -48,7 +52,7 @@ final class RequestPipeline {
      * refills come in batches of an eighth of the depth, not one per block received.
      */
     int room(boolean endgame) {
-        int depth = endgame ? ENDGAME_DEPTH : depth();
+        int depth = Math.min(limit, endgame ? ENDGAME_DEPTH : depth());
         int want = depth - requested.size();
         return want <= 0 || (want < depth / 8 && !requested.isEmpty()) ? 0 : want;
     }
@@ -71,6 +75,18 @@ final class RequestPipeline {
     /** Withdraws one request; false when it was not outstanding. */
     boolean withdraw(Block block) {
         return requested.remove(block) != null;
+    }
+
+    /** The peer said how many requests it queues (BEP 10 {@code reqq}): never more than that outstanding. */
+    void limit(int requestQueue) {
+        limit = Math.clamp(requestQueue, 1, MAX_DEPTH);
+    }
+
+    /** Withdraws and returns the requests that match. */
+    List<Block> withdrawIf(Predicate<Block> which) {
+        List<Block> out = new ArrayList<>();
+        requested.keySet().removeIf(b -> which.test(b) && out.add(b));
+        return out;
     }
 
     /** Withdraws every request (the peer choked us, or went away). */

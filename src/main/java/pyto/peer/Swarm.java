@@ -1,72 +1,143 @@
 package pyto.peer;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.Arrays;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
 import pyto.concurrent.Scope;
 import pyto.concurrent.TokenBucket;
 import pyto.metainfo.InfoHash;
+import pyto.metainfo.Metainfo;
+import pyto.piece.Bitfield;
 import pyto.piece.Block;
 import pyto.piece.PiecePicker;
 import pyto.storage.Storage;
+import pyto.wire.ExtensionMessage;
 import pyto.wire.Handshake;
+import pyto.wire.MessageCodec;
 import pyto.wire.PeerId;
+import pyto.wire.ProtocolException;
 
 /**
  * The peers of one torrent (BEP 3): who is connected, who may connect, and what goes to all
  * of them. It admits new connections (refusing banned peers, duplicates, and more than the
- * torrent may have), tells every peer about a piece we verified, hands the requests of a peer
- * that left to the others, and drops, with {@link Reputation}, whoever keeps sending bad
- * data. What happens to the blocks the peers send is {@link TorrentPieces}' job.
+ * torrent may have) and greets them (BEP 10's extended handshake, then what we have), tells
+ * every peer about a piece we verified, hands the requests of a peer that left to the others,
+ * runs peer exchange (BEP 11), and drops, with {@link Reputation}, whoever keeps sending bad
+ * data. What happens to the blocks the peers send is {@link TorrentPieces}' job; the metadata
+ * exchange (BEP 9) is {@link MetadataExchange}'s.
+ *
+ * <p>A torrent started from a magnet link has peers before it has metadata: the swarm then
+ * reads their messages with a codec that does not know the piece count, serves and fetches
+ * the metadata, and keeps what peers say they have until the torrent's pieces are ready
+ * ({@link #onMetadata}, then {@link #attach}).
  *
  * <p>Called from every peer's threads, the verifiers' and the torrent's periodic task at
- * once. Its own {@link ReentrantLock} guards the list of connections; it is never held
- * across disk or socket I/O (queuing a message for a peer's writer is not I/O).
- * Lock order, where several are taken: swarm, then a connection's (its download side's, or
- * its upload side's choke lock, which the torrent's {@code UploadSlots} lock precedes), then
- * the picker's or a writer's. {@link PieceAssembly}'s and {@link PieceVerifier}'s locks are
- * taken alone, and the assembly's write lock only around a write of verified data.
+ * once. The list of connections ({@link PeerList}) has its own lock; it is never held across
+ * disk or socket I/O (queuing a message for a peer's writer is not I/O). Lock order, where
+ * several are taken: the peer list's, then a connection's (its {@link DownloadGate}'s, then
+ * its download side's; or its upload side's choke lock, which the torrent's
+ * {@code UploadSlots} lock precedes), then the picker's or a writer's; the
+ * {@link MetadataExchange}'s after a connection's, never before. {@link PieceAssembly}'s and
+ * {@link PieceVerifier}'s locks are taken alone, and the assembly's write lock only around a
+ * write of verified data.
  */
 public final class Swarm {
 
     private static final System.Logger LOG = System.getLogger(Swarm.class.getName());
 
+    /**
+     * How a swarm behaves; the session sets it.
+     *
+     * @param listenPort     our port, told to peers in the extended handshake (BEP 10 {@code p})
+     * @param pexInterval    how often peers exchange peer lists (BEP 11: once a minute)
+     * @param allowedFast    how many pieces a peer may fetch from us while choked (BEP 6 suggests
+     *                       10; 0 for a client that never uploads)
+     * @param downloadLimits every connection's reads take from these buckets (the torrent's and the session's)
+     * @param uploadLimits   and its writes from these
+     */
+    public record Settings(MessageTrace trace, int maxPeers, PeerTimeouts timeouts, int listenPort,
+                           Duration pexInterval, int allowedFast, List<TokenBucket> downloadLimits,
+                           List<TokenBucket> uploadLimits) {
+        public Settings {
+            downloadLimits = List.copyOf(downloadLimits);
+            uploadLimits = List.copyOf(uploadLimits);
+        }
+    }
+
     private final InfoHash infoHash;
     private final Handshake ourHandshake;
     private final SwarmEvents events;
-    private final MessageTrace trace;
-    private final int maxPeers;
-    private final PeerTimeouts timeouts;
-    private final TorrentPieces pieces;
+    private final Settings settings;
+    private final MetadataExchange metadata;
+    private final Greetings greetings = new Greetings(this);
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final List<PeerConnection> peers = new ArrayList<>();
+    private volatile Metainfo metainfo;                                   // null until the metadata is known
+    private volatile MessageCodec codec = MessageCodec.withoutMetadata(); // the piece count is checked once known
+    private volatile TorrentPieces pieces;                                // null until the pieces are ready
+
+    private final PeerList peers;
     private final Reputation reputation = new Reputation();
-    private final List<TokenBucket> downloadLimits;
-    private final List<TokenBucket> uploadLimits;
 
     private final RateMeter downloaded = new RateMeter();
     private final RateMeter uploaded = new RateMeter();
 
-    /**
-     * @param downloadLimits every connection's reads take from these buckets (the torrent's and the session's)
-     * @param uploadLimits   and its writes from these
-     */
-    public Swarm(InfoHash infoHash, PeerId ourId, PiecePicker picker, Storage storage, SwarmEvents events,
-                 MessageTrace trace, int maxPeers, PeerTimeouts timeouts, List<TokenBucket> downloadLimits,
-                 List<TokenBucket> uploadLimits) {
+    public Swarm(InfoHash infoHash, PeerId ourId, SwarmEvents events, Settings settings) {
         this.infoHash = infoHash;
-        this.ourHandshake = Handshake.of(infoHash, ourId);
+        this.ourHandshake = Handshake.of(infoHash, ourId)
+                .with(Handshake.Extension.EXTENSION_PROTOCOL)
+                .with(Handshake.Extension.FAST);
         this.events = events;
-        this.trace = trace;
-        this.maxPeers = maxPeers;
-        this.timeouts = timeouts;
-        this.downloadLimits = List.copyOf(downloadLimits);
-        this.uploadLimits = List.copyOf(uploadLimits);
-        this.pieces = new TorrentPieces(this, picker, storage);
+        this.settings = settings;
+        this.peers = new PeerList(ourId, settings.maxPeers());
+        this.metadata = new MetadataExchange(infoHash, events::metadataFetched, System::currentTimeMillis);
+    }
+
+    // ---- the torrent's metadata and pieces --------------------------------------------------
+
+    /**
+     * The metadata is known: from a .torrent at the start, or fetched from peers. Peer messages
+     * are checked against the piece count from now on, the metadata is served to peers that
+     * ask (unless the torrent is private, BEP 27), and peers that lack it hear its size.
+     */
+    public void onMetadata(Metainfo known) {
+        if (!known.infoHash().equals(infoHash)) {
+            throw new IllegalArgumentException("metadata of " + known.infoHash() + " for the swarm of " + infoHash);
+        }
+        metainfo = known;
+        codec = new MessageCodec(known.pieceCount());
+        metadata.know(known.infoBytes(), !known.isPrivate());
+        greetings.onMetadata(peers(), known);
+    }
+
+    /**
+     * The pieces are ready (the metadata known, the data on disk checked): blocks are taken
+     * from now on, and every peer already connected starts downloading with what it told us
+     * so far, and hears which pieces we have.
+     */
+    public TorrentPieces attach(PiecePicker picker, Storage storage) {
+        TorrentPieces ready = new TorrentPieces(this, picker, storage);
+        if (pieces != null) {
+            throw new IllegalStateException("the pieces of " + infoHash + " are ready already");
+        }
+        Bitfield have = picker.have();
+        peers.whileLocked(all -> { // a peer joining now is greeted with the pieces, or is here to get the haves
+            pieces = ready;
+            codec = ready.codec();
+            for (PeerConnection p : all) {
+                for (int i = have.nextSetBit(0); i >= 0; i = have.nextSetBit(i + 1)) {
+                    p.sendHave(i);
+                }
+                p.onPiecesReady(ready);
+            }
+        });
+        return ready;
+    }
+
+    /** The metadata exchange's look at requests that went unanswered (call it every second or so). */
+    public void metadataTick() {
+        metadata.tick();
     }
 
     // ---- connections ------------------------------------------------------------------------
@@ -87,7 +158,7 @@ public final class Swarm {
             opened.socket().close();
             return Optional.empty();
         }
-        opened.socket().limitDownload(downloadLimits);
+        opened.socket().limitDownload(settings.downloadLimits());
         try {
             scope.fork(peer.toString(), () -> peer.run(scope));
         } catch (IllegalStateException stopping) {
@@ -98,65 +169,33 @@ public final class Swarm {
         return Optional.of(peer);
     }
 
-    /** Adds the peer and queues our bitfield as its first message; the reason when refused. */
+    /** Adds the peer and queues our first messages to it; the reason when refused. */
     private String admit(PeerConnection peer) {
-        PeerConnection replaced = null;
-        lock.lock();
-        try {
-            if (reputation.isBanned(peer.address(), peer.peerId())) {
-                return "banned for sending corrupt data";
-            }
-            for (PeerConnection p : peers) {
-                if (p.peerId().equals(peer.peerId())) {
-                    if (!keepsNewer(p, peer)) {
-                        return "already connected to this peer";
-                    }
-                    replaced = p;
-                }
-            }
-            if (replaced == null && peers.size() >= maxPeers) {
-                return "already " + maxPeers + " peers";
-            }
-            peers.add(peer);
-            // Under the lock, so a piece verified meanwhile reaches the peer as a have after this bitfield.
-            var have = pieces.picker().have();
-            if (!have.isEmpty()) {
-                peer.upload().sendBitfield(have);
-            }
-        } finally {
-            lock.unlock();
+        if (reputation.isBanned(peer.address(), peer.peerId())) {
+            return "banned for sending corrupt data";
         }
-        if (replaced != null) {
-            replaced.close(); // its reader tidies up as for any peer that goes
+        if (metadata.isBanned(peer.identity())) {
+            return "banned for a while for sending bad metadata";
         }
-        return null;
-    }
-
-    /**
-     * Two peers that dial each other at the same moment end up with two connections, and each
-     * side must drop the same one, or both would go. The rule both can apply alike: keep the
-     * connection opened by the peer with the lower peer id.
-     */
-    private boolean keepsNewer(PeerConnection existing, PeerConnection newer) {
-        return Arrays.compareUnsigned(opener(newer), opener(existing)) < 0;
-    }
-
-    private byte[] opener(PeerConnection connection) {
-        return (connection.isOutgoing() ? ourHandshake.peerId() : connection.peerId()).bytes();
+        return peers.add(peer, added -> {
+            TorrentPieces ready = pieces;
+            greetings.greet(added, ready);
+            if (ready != null) {
+                added.onPiecesReady(ready);
+            }
+        });
     }
 
     /** The peer's reader ended: forget it, and give its pieces and requests back to the picker. */
     void onDisconnect(PeerConnection peer) {
-        boolean removed;
-        lock.lock();
-        try {
-            removed = peers.remove(peer);
-        } finally {
-            lock.unlock();
-        }
+        boolean removed = peers.remove(peer);
+        PeerDownload gone = peer.release();
         if (removed) {
-            pieces.picker().onPeerGone(peer.download().peerHas());
-            onRequestsReturned(peer, peer.download().outstandingRequests());
+            metadata.onPeerGone(peer);
+            if (gone != null) {
+                pieces.picker().onPeerGone(gone.peerHas());
+                onRequestsReturned(peer, gone.outstandingRequests());
+            }
             events.peerGone(peer);
         }
     }
@@ -173,7 +212,7 @@ public final class Swarm {
         pieces.picker().onRequestsCancelled(blocks);
         for (PeerConnection p : peers()) {
             if (p != from) {
-                p.download().requestMore();
+                p.requestMore();
             }
         }
     }
@@ -182,19 +221,14 @@ public final class Swarm {
     void cancelElsewhere(PeerConnection from, Block block) {
         for (PeerConnection p : peers()) {
             if (p != from) {
-                p.download().cancelRequest(block);
+                p.cancelRequest(block);
             }
         }
     }
 
     /** A snapshot of the connected peers. */
     public List<PeerConnection> peers() {
-        lock.lock();
-        try {
-            return List.copyOf(peers);
-        } finally {
-            lock.unlock();
-        }
+        return peers.snapshot();
     }
 
     public boolean isConnectedTo(InetSocketAddress address) {
@@ -206,29 +240,17 @@ public final class Swarm {
     }
 
     public boolean isFull() {
-        lock.lock();
-        try {
-            return peers.size() >= maxPeers;
-        } finally {
-            lock.unlock();
-        }
+        return peers.isFull();
     }
 
     // ---- what goes to every peer ------------------------------------------------------------
 
     /** We have a new piece: every peer hears of it, and those that had it may no longer interest us. */
     void announce(int piece) {
-        List<PeerConnection> all;
-        lock.lock();
-        try {
-            all = List.copyOf(peers);
-            all.forEach(p -> p.upload().sendHave(piece));
-        } finally {
-            lock.unlock();
-        }
-        for (PeerConnection p : all) {
-            if (p.download().has(piece)) {
-                p.download().updateInterest();
+        peers.whileLocked(all -> all.forEach(p -> p.sendHave(piece))); // after a joining peer's bitfield, never before
+        for (PeerConnection p : peers()) {
+            if (p.has(piece)) {
+                p.updateInterest();
             }
         }
     }
@@ -247,28 +269,41 @@ public final class Swarm {
 
     /**
      * The torrent's periodic look at every peer: silent peers are dropped and quiet
-     * connections kept alive ({@link PeerConnection#checkAlive}); snubbed peers lose their
-     * requests, and requests lost on the way are made again ({@link PeerDownload#checkRequests}).
+     * connections kept alive; snubbed peers lose their requests, and requests lost on the way
+     * are made again ({@link PeerConnection#checkAlive}). Peer exchange happens here too.
      */
     public void checkPeers(long nowMillis, long snubMillis) {
-        for (PeerConnection p : peers()) {
-            p.checkAlive(nowMillis, timeouts);
-            p.download().checkRequests(nowMillis, snubMillis);
+        List<PeerConnection> all = peers();
+        for (PeerConnection p : all) {
+            p.checkAlive(nowMillis, settings.timeouts(), snubMillis);
+        }
+        if (!isPrivate()) {
+            PeerExchangeLink.round(all, nowMillis);
         }
     }
 
     /**
-     * The download is complete: we are no longer interested in anyone, and peers that are
-     * seeds too have nothing to trade with us, so they are let go (and so are the arrays
-     * kept for blocks).
+     * The download is complete: we are no longer interested in anyone, peers that are seeds
+     * or only upload (BEP 21) have nothing to trade with us and are let go, and the others
+     * hear that we only upload now.
      */
     public void onComplete() {
         pieces.onComplete();
         for (PeerConnection p : peers()) {
-            p.download().updateInterest();
-            if (p.download().isSeed()) {
+            p.updateInterest();
+            if (p.isSeed() || p.extensions().isUploadOnly()) {
                 p.close();
+            } else {
+                p.extensions().send(new ExtensionMessage.UploadOnly(true));
             }
+        }
+    }
+
+    /** A peer says it only uploads (BEP 21): if we are complete too, neither has anything for the other. */
+    void onUploadOnly(PeerConnection peer) {
+        TorrentPieces ready = pieces;
+        if (ready != null && ready.picker().isComplete()) {
+            peer.close();
         }
     }
 
@@ -287,12 +322,41 @@ public final class Swarm {
         return ourHandshake;
     }
 
+    /** The torrent's pieces, or null until they are ready. */
     public TorrentPieces pieces() {
         return pieces;
     }
 
-    MessageTrace trace() {
-        return trace;
+    /** How many connected peers can give us the metadata (BEP 9), while we lack it. */
+    public int metadataSources() {
+        return metadata.sources();
+    }
+
+    /** BEP 27: a private torrent's peers come from its trackers only (false while the metadata is not known). */
+    boolean isPrivate() {
+        Metainfo m = metainfo;
+        return m != null && m.isPrivate();
+    }
+
+    MessageCodec codec() {
+        return codec;
+    }
+
+    /** Reads a block we upload, from the torrent's storage. */
+    void readBlock(Block block, byte[] buffer) throws IOException {
+        TorrentPieces ready = pieces;
+        if (ready == null) {
+            throw new ProtocolException("asked for a block before we have any");
+        }
+        ready.storage().readBlock(block.piece(), block.begin(), buffer, 0, block.length());
+    }
+
+    MetadataExchange metadata() {
+        return metadata;
+    }
+
+    Settings settings() {
+        return settings;
     }
 
     SwarmEvents events() {
@@ -301,11 +365,6 @@ public final class Swarm {
 
     Reputation reputation() {
         return reputation;
-    }
-
-    /** The buckets every block we upload takes from. */
-    List<TokenBucket> uploadLimits() {
-        return uploadLimits;
     }
 
     /** Payload bytes received from all peers: rate and total. */
@@ -320,11 +379,13 @@ public final class Swarm {
 
     /** Bytes received that were not used: duplicates and blocks nobody asked for. */
     public long wastedBytes() {
-        return pieces.wastedBytes();
+        TorrentPieces ready = pieces;
+        return ready == null ? 0 : ready.wastedBytes();
     }
 
     public long hashFailures() {
-        return pieces.hashFailures();
+        TorrentPieces ready = pieces;
+        return ready == null ? 0 : ready.hashFailures();
     }
 
     void onInterestChanged(PeerConnection peer) {

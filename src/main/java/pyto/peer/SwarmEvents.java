@@ -1,10 +1,14 @@
 package pyto.peer;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
 
 /**
  * What a torrent hears from its swarm, on whichever peer thread caused it. The session's
- * torrent implements it: it updates its status, wakes the choker, or stops on a disk error.
+ * torrent implements it: it updates its status, wakes the choker, dials new peers, takes in
+ * the metadata, or stops on a disk error.
  */
 public interface SwarmEvents {
 
@@ -19,4 +23,19 @@ public interface SwarmEvents {
 
     /** A peer's connection ended, for whatever reason. */
     void peerGone(PeerConnection peer);
+
+    /**
+     * The metadata arrived from peers (BEP 9) and its SHA-1 is the info hash: the raw bytes of
+     * the info dictionary, exactly as received.
+     */
+    default void metadataFetched(byte[] infoBytes) {
+    }
+
+    /** Peers told us of other peers (BEP 11 peer exchange): addresses to dial, like a tracker's. */
+    default void peersDiscovered(List<InetSocketAddress> peers) {
+    }
+
+    /** A peer told us the address it sees us at (BEP 10 {@code yourip}). */
+    default void externalAddress(InetAddress address) {
+    }
 }

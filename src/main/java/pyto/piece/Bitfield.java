@@ -144,6 +144,16 @@ public final class Bitfield {
         return true;
     }
 
+    /** Keeps only the pieces {@code other} has too. */
+    public void retainAll(Bitfield other) {
+        if (other.pieceCount != pieceCount) {
+            throw new IllegalArgumentException("bitfields of " + pieceCount + " and " + other.pieceCount + " pieces");
+        }
+        for (int w = 0; w < words.length; w++) {
+            words[w] &= other.words[w];
+        }
+    }
+
     public Bitfield copy() {
         Bitfield copy = new Bitfield(pieceCount);
         System.arraycopy(words, 0, copy.words, 0, words.length);

@@ -242,6 +242,15 @@ public final class PiecePicker {
      * @param alreadyRequested what this peer has been asked for and not yet sent or cancelled
      */
     public List<Block> pick(Bitfield peerHas, int max, Set<Block> alreadyRequested) {
+        return pick(peerHas, max, alreadyRequested, List.of());
+    }
+
+    /**
+     * As {@link #pick(Bitfield, int, Set)}, starting the {@code suggested} pieces first when
+     * a new piece is to be started (BEP 6 suggest_piece: the peer has them at hand), as long
+     * as the peer has them and nobody started them yet.
+     */
+    public List<Block> pick(Bitfield peerHas, int max, Set<Block> alreadyRequested, List<Integer> suggested) {
         checkSize(peerHas);
         List<Block> picked = new ArrayList<>(Math.clamp(max, 0, 64));
         lock.lock();
@@ -251,6 +260,12 @@ public final class PiecePicker {
                 PartialPiece partial = partials.get(i);
                 if (partial.wanted() > 0 && peerHas.get(partial.piece())) {
                     partial.requestWanted(geometry, picked, max, alreadyRequested);
+                }
+            }
+            for (int i = 0; i < suggested.size() && picked.size() < max; i++) {
+                int piece = suggested.get(i);
+                if (piece >= 0 && piece < have.pieceCount() && peerHas.get(piece) && !have.get(piece) && !started.get(piece)) {
+                    start(piece).requestWanted(geometry, picked, max, alreadyRequested);
                 }
             }
             while (picked.size() < max) {

@@ -4,34 +4,29 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReentrantLock;
 import pyto.concurrent.Scope;
 import pyto.concurrent.TokenBucket;
 import pyto.concurrent.Workers;
 import pyto.metainfo.InfoHash;
+import pyto.metainfo.MagnetLink;
 import pyto.metainfo.Metainfo;
-import pyto.peer.Handshakes;
 import pyto.peer.MessageTrace;
-import pyto.peer.PeerSocket;
 import pyto.peer.PeerTimeouts;
 import pyto.tracker.Announcer;
-import pyto.wire.Handshake;
 import pyto.wire.PeerId;
 
 /**
  * A BitTorrent client: one peer id, one listening socket, and any number of torrents.
  *
- * <p>The accept loop runs on a virtual thread in the session's scope; each incoming
- * connection gets a thread of its own to read the handshake's head, which names the torrent
- * by info hash (BEP 3), and is then handed to that torrent. Closing the session stops every
+ * <p>Incoming connections are accepted on a virtual thread in the session's scope
+ * ({@link IncomingPeers}) and handed to the torrent their handshake names. Closing the session stops every
  * torrent (each tells its trackers {@code stopped}) and ends every thread it started.
  *
  * <pre>{@code
@@ -45,10 +40,6 @@ public final class Session implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Session.class.getName());
 
-    /** Handshakes being read from incoming connections at once; more wait in the kernel's backlog. */
-    static final int MAX_INCOMING_HANDSHAKES = 32;
-    static final Duration FIRST_ACCEPT_BACKOFF = Duration.ofMillis(50);
-    static final Duration MAX_ACCEPT_BACKOFF = Duration.ofSeconds(2);
 
     /**
      * @param bind               the address to listen on (null: every interface)
@@ -61,50 +52,58 @@ public final class Session implements AutoCloseable {
      * @param chokeRound         how often each torrent's choker reconsiders (10 s by BEP 3's custom);
      *                           silent peers and quiet connections are looked at as often
      * @param peerTimeouts       when we send keep-alives, and how long a peer may say nothing
+     * @param pexInterval        how often peers exchange peer lists (BEP 11: once a minute; tests shorten it)
      */
     public record Config(InetAddress bind, int port, int maxPeersPerTorrent, int maxPeers, int numWant,
                          MessageTrace trace, Announcer.Config announcer, int uploadSlots, Duration chokeRound,
-                         PeerTimeouts peerTimeouts) {
+                         PeerTimeouts peerTimeouts, Duration pexInterval) {
 
         public static Config defaults() {
             return new Config(null, 6881, 50, 200, 50, MessageTrace.NONE,
-                    Announcer.Config.DEFAULTS, Choker.REGULAR_SLOTS, Duration.ofSeconds(10), PeerTimeouts.DEFAULTS);
+                    Announcer.Config.DEFAULTS, Choker.REGULAR_SLOTS, Duration.ofSeconds(10), PeerTimeouts.DEFAULTS,
+                    Duration.ofMinutes(1));
         }
 
         public Config withBind(InetAddress address) {
             return new Config(address, port, maxPeersPerTorrent, maxPeers, numWant, trace,
-                    announcer, uploadSlots, chokeRound, peerTimeouts);
+                    announcer, uploadSlots, chokeRound, peerTimeouts, pexInterval);
         }
 
         public Config withPort(int p) {
             return new Config(bind, p, maxPeersPerTorrent, maxPeers, numWant, trace,
-                    announcer, uploadSlots, chokeRound, peerTimeouts);
+                    announcer, uploadSlots, chokeRound, peerTimeouts, pexInterval);
         }
 
         public Config withMaxPeers(int perTorrent, int total) {
             return new Config(bind, port, perTorrent, total, numWant, trace,
-                    announcer, uploadSlots, chokeRound, peerTimeouts);
+                    announcer, uploadSlots, chokeRound, peerTimeouts, pexInterval);
         }
 
         public Config withTrace(MessageTrace t) {
             return new Config(bind, port, maxPeersPerTorrent, maxPeers, numWant, t,
-                    announcer, uploadSlots, chokeRound, peerTimeouts);
+                    announcer, uploadSlots, chokeRound, peerTimeouts, pexInterval);
         }
 
         public Config withAnnouncer(Announcer.Config a) {
             return new Config(bind, port, maxPeersPerTorrent, maxPeers, numWant, trace,
-                    a, uploadSlots, chokeRound, peerTimeouts);
+                    a, uploadSlots, chokeRound, peerTimeouts, pexInterval);
         }
 
         /** Keep-alive and silence limits; tests shorten them. */
         public Config withPeerTimeouts(PeerTimeouts timeouts) {
             return new Config(bind, port, maxPeersPerTorrent, maxPeers, numWant, trace,
-                    announcer, uploadSlots, chokeRound, timeouts);
+                    announcer, uploadSlots, chokeRound, timeouts, pexInterval);
+        }
+
+        /** How often peers exchange peer lists (BEP 11); tests shorten it. */
+        public Config withPexInterval(Duration interval) {
+            return new Config(bind, port, maxPeersPerTorrent, maxPeers, numWant, trace,
+                    announcer, uploadSlots, chokeRound, peerTimeouts, interval);
         }
 
         public Config withChoking(int slots, Duration round) {
             return new Config(bind, port, maxPeersPerTorrent, maxPeers, numWant, trace,
-                    announcer, slots, round, peerTimeouts);
+                    announcer, slots, round, peerTimeouts, pexInterval);
         }
     }
 
@@ -112,7 +111,6 @@ public final class Session implements AutoCloseable {
     private final PeerId peerId = PeerId.generate();
     private final ServerSocket listener;
     private final Scope scope = new Scope("session");
-    private final Semaphore incoming = new Semaphore(MAX_INCOMING_HANDSHAKES);
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<InfoHash, Torrent> torrents = new LinkedHashMap<>(); // guarded by lock
     private final TokenBucket downloadLimit = new TokenBucket(0);
@@ -137,31 +135,55 @@ public final class Session implements AutoCloseable {
             throw new IOException("cannot listen on port " + config.port() + ": " + e.getMessage(), e);
         }
         Session session = new Session(config, listener);
-        session.scope.fork("accept", session::acceptLoop);
+        IncomingPeers incoming = new IncomingPeers(listener, session.scope, session::torrent);
+        session.scope.fork("accept", incoming::acceptLoop);
         return session;
     }
 
     /** Adds a torrent and starts it: check what is on disk in {@code downloadDir}, then download or seed. */
     public Torrent add(Metainfo metainfo, Path downloadDir) throws IOException {
-        Torrent torrent;
+        return add(new Torrent(this, metainfo, downloadDir));
+    }
+
+    /**
+     * Adds a torrent known by its magnet link (BEP 9) and starts it: its metadata comes from
+     * peers, unless an earlier run left it as a .torrent in {@code downloadDir}.
+     */
+    public Torrent add(MagnetLink link, Path downloadDir) throws IOException {
+        Optional<Metainfo> saved = SavedTorrents.find(downloadDir, link);
+        if (saved.isPresent()) {
+            LOG.log(System.Logger.Level.INFO, "{0}: metadata read from the .torrent an earlier run saved",
+                    saved.get().name());
+            return add(saved.get(), downloadDir);
+        }
+        return add(new Torrent(this, link, downloadDir));
+    }
+
+    private Torrent add(Torrent torrent) throws IOException {
         lock.lock();
         try {
-            if (torrents.containsKey(metainfo.infoHash())) {
-                throw new IOException(metainfo.name() + " is already in this session");
+            if (torrents.containsKey(torrent.infoHash())) {
+                throw new IOException(torrent.name() + " is already in this session");
             }
-            torrent = new Torrent(this, metainfo, downloadDir);
-            for (Torrent other : torrents.values()) {
-                if (other.location().equals(torrent.location())) {
-                    throw new IOException(metainfo.name() + " would write into " + torrent.location()
-                            + ", where " + other + " already is: choose another directory");
-                }
+            if (torrent.location().isPresent()) {
+                checkLocation(torrent, torrent.location().get());
             }
-            torrents.put(metainfo.infoHash(), torrent);
+            torrents.put(torrent.infoHash(), torrent);
         } finally {
             lock.unlock();
         }
         torrent.start();
         return torrent;
+    }
+
+    /** Two torrents of a session must not write into the same files. */
+    void checkLocation(Torrent torrent, Path location) throws IOException {
+        for (Torrent other : torrents()) {
+            if (other != torrent && other.location().filter(location::equals).isPresent()) {
+                throw new IOException(torrent.name() + " would write into " + location
+                        + ", where " + other + " already is: choose another directory");
+            }
+        }
     }
 
     /** Stops a torrent and forgets it; its files stay where they are. */
@@ -268,92 +290,6 @@ public final class Session implements AutoCloseable {
 
     TokenBucket uploadLimit() {
         return uploadLimit;
-    }
-
-    // ---- incoming connections ---------------------------------------------------------------
-
-    /**
-     * Accepts peers until the listener is closed. A failed accept (the process is out of file
-     * descriptors, say) is logged once and retried after a pause that doubles up to
-     * {@link #MAX_ACCEPT_BACKOFF}: giving up would leave the session deaf to every incoming
-     * peer, and retrying at once would spin on a core.
-     */
-    private void acceptLoop() throws InterruptedException {
-        Duration backoff = Duration.ZERO;
-        while (!listener.isClosed()) {
-            Socket socket;
-            try {
-                socket = listener.accept();
-            } catch (IOException e) {
-                if (listener.isClosed()) {
-                    return;
-                }
-                if (backoff.isZero()) {
-                    LOG.log(System.Logger.Level.WARNING, "cannot accept incoming peers: {0}; retrying", e.getMessage());
-                }
-                backoff = backoff.isZero() ? FIRST_ACCEPT_BACKOFF : min(backoff.multipliedBy(2), MAX_ACCEPT_BACKOFF);
-                Thread.sleep(backoff);
-                continue;
-            }
-            if (!backoff.isZero()) {
-                LOG.log(System.Logger.Level.INFO, "accepting incoming peers again");
-                backoff = Duration.ZERO;
-            }
-            if (!incoming.tryAcquire()) {
-                close(null, socket); // a flood of half-open connections: shed it
-                continue;
-            }
-            try {
-                scope.fork("incoming " + socket.getRemoteSocketAddress(), () -> handshake(socket));
-            } catch (IllegalStateException closing) {
-                incoming.release();
-                close(null, socket);
-                return;
-            }
-        }
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    /** Reads which torrent an incoming peer wants and hands it over. */
-    private void handshake(Socket raw) {
-        PeerSocket socket = null;
-        try {
-            socket = new PeerSocket(raw);
-            Handshake.Head head = Handshakes.readIncomingHead(socket);
-            Torrent torrent;
-            lock.lock();
-            try {
-                torrent = torrents.get(head.infoHash());
-            } finally {
-                lock.unlock();
-            }
-            if (torrent == null) {
-                LOG.log(System.Logger.Level.DEBUG, "{0} asked for a torrent we do not have", socket);
-                socket.close();
-                return;
-            }
-            torrent.accept(socket, head);
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "incoming {0}: {1}", raw.getRemoteSocketAddress(), e.getMessage());
-            close(socket, raw);
-        } finally {
-            incoming.release();
-        }
-    }
-
-    private static void close(PeerSocket socket, Socket raw) {
-        if (socket != null) {
-            socket.close();
-        } else {
-            try {
-                raw.close();
-            } catch (IOException ignored) {
-                // already gone
-            }
-        }
     }
 
     /**

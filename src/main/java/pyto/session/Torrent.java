@@ -8,104 +8,104 @@ import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import pyto.concurrent.Scope;
 import pyto.concurrent.TokenBucket;
+import pyto.metainfo.InfoHash;
+import pyto.metainfo.MagnetLink;
 import pyto.metainfo.Metainfo;
-import pyto.peer.Handshakes;
 import pyto.peer.PeerConnection;
 import pyto.peer.PeerSocket;
 import pyto.peer.PeerStatus;
 import pyto.peer.Swarm;
 import pyto.peer.SwarmEvents;
-import pyto.piece.PieceGeometry;
-import pyto.piece.PiecePicker;
-import pyto.storage.CheckResult;
-import pyto.storage.Storage;
-import pyto.tracker.AnnounceRequest;
+import pyto.peer.TorrentPieces;
+import pyto.wire.AllowedFastSet;
 import pyto.wire.Handshake;
 
 /**
- * One torrent in a session, from the check of what is on disk to seeding: its lifecycle,
- * and the owner of everything that runs for it.
+ * One torrent in a session, from its metadata to seeding: its lifecycle, and the owner of
+ * everything that runs for it.
  *
- * <p>Each run of the torrent lives in one {@link Scope}: the main task (check, then dial
- * peers), the announcers, the choker, and every peer's reader and writer. Stopping the
- * torrent ({@link #pause()}, or closing it) closes the scope, which ends every one of those
- * threads and closes every socket before it returns; a peer that fails ends only itself, any
- * other task that fails ends the run and leaves the torrent FAILED with the reason. Peer
- * threads report here through {@link SwarmEvents}.
+ * <p>A torrent made from a .torrent file knows its metadata from the start; one made from a
+ * magnet link (BEP 9) first finds peers (trackers of the link, its {@code x.pe} peers, peer
+ * exchange) and fetches the metadata from them, keeping those peers for the download.
+ *
+ * <p>Each run of the torrent lives in one {@link Scope}: the main task (fetch the metadata,
+ * check what is on disk, then download or seed), the announcers, the dialler, the periodic
+ * task, and every peer's reader and writer. Stopping the torrent ({@link #pause()}, or closing
+ * it) closes the scope, which ends every one of those threads and closes every socket before
+ * it returns; a peer that fails ends only itself, any other task that fails ends the run and
+ * leaves the torrent FAILED with the reason. Peer threads report here through {@link SwarmEvents}.
  */
 public final class Torrent implements SwarmEvents {
 
     private static final System.Logger LOG = System.getLogger(Torrent.class.getName());
 
     /**
-     * Where a torrent is in its life. PAUSED is a stop the user asked for and can undo;
-     * STOPPED is the end (the session closed or the torrent was removed).
+     * Where a torrent is in its life. METADATA: fetching the info dictionary from peers
+     * (BEP 9). PAUSED is a stop the user asked for and can undo; STOPPED is the end (the
+     * session closed or the torrent was removed).
      */
-    public enum State { CHECKING, DOWNLOADING, SEEDING, PAUSED, STOPPED, FAILED }
+    public enum State { METADATA, CHECKING, DOWNLOADING, SEEDING, PAUSED, STOPPED, FAILED }
 
-    static final long SNUB_MILLIS = 60_000;
-    /** Below this many peers we ask the trackers for more before their interval is up. */
-    static final int FEW_PEERS = 5;
+    /** What we tell trackers is left while we do not know the size (libtorrent says the same). */
+    static final long LEFT_WITHOUT_METADATA = 16 * 1024;
 
     private final Session session;
-    private final Metainfo metainfo;
-    private final Storage storage;
-    private final PiecePicker picker;
+    private final MagnetLink link;
+    private final Path downloadDir;
     private final Swarm swarm;
-    private final PeerDirectory directory = new PeerDirectory(System::currentTimeMillis);
-    private final UploadSlots uploadSlots;
-    private final int announceKey;
-
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private State state = State.STOPPED;   // guarded by lock
-    private String error;                  // guarded by lock
-    private Scope scope;                   // guarded by lock: the current run
-    private AnnounceGroup trackers;        // guarded by lock
-    private boolean checked;               // guarded by lock
-    private final AtomicLong checkedBytes = new AtomicLong();
-    private final AtomicBoolean completed = new AtomicBoolean();
-    private final Dialer dialer;
+    private final TorrentPeers peers;
+    private final MetadataArrival metadata = new MetadataArrival();
     private final TokenBucket downloadLimit = new TokenBucket(0);
     private final TokenBucket uploadLimit = new TokenBucket(0);
+    private final AtomicBoolean completed = new AtomicBoolean();
 
+    private final TorrentState state = new TorrentState();
+    private final ReentrantLock lock = new ReentrantLock();
+    private Scope scope;                     // guarded by lock: the current run
+    // Written by a run's main task only, read by anyone:
+    private volatile TorrentContent content; // null until the metadata is known
+    private volatile boolean checked;        // the data on disk was checked once: a resume needs no check
+
+    /** A torrent whose metadata we have. */
     Torrent(Session session, Metainfo metainfo, Path downloadDir) throws IOException {
+        this(session, MagnetLink.of(metainfo), downloadDir);
+        this.content = new TorrentContent(metainfo, downloadDir);
+        swarm.onMetadata(metainfo);
+    }
+
+    /** A torrent known by its magnet link only: it fetches its metadata from peers first. */
+    Torrent(Session session, MagnetLink link, Path downloadDir) {
         this.session = session;
-        this.metainfo = metainfo;
-        this.storage = new Storage(metainfo, downloadDir);
-        this.picker = new PiecePicker(PieceGeometry.of(metainfo), new Random());
-        this.swarm = new Swarm(metainfo.infoHash(), session.peerId(), picker, storage, this,
-                session.config().trace(), session.config().maxPeersPerTorrent(), session.config().peerTimeouts(),
-                List.of(downloadLimit, session.downloadLimit()), List.of(uploadLimit, session.uploadLimit()));
-        this.uploadSlots = new UploadSlots(new Choker(System::currentTimeMillis, new Random(), session.config().uploadSlots(),
-                session.config().chokeRound().toMillis()), swarm);
-        this.announceKey = new Random().nextInt();
-        this.dialer = new Dialer(session, swarm, directory);
+        this.link = link;
+        this.downloadDir = downloadDir;
+        Session.Config config = session.config();
+        this.swarm = new Swarm(link.infoHash(), session.peerId(), this, new Swarm.Settings(config.trace(),
+                config.maxPeersPerTorrent(), config.peerTimeouts(), session.port(), config.pexInterval(),
+                config.uploadSlots() == 0 ? 0 : AllowedFastSet.DEFAULT_SIZE,
+                List.of(downloadLimit, session.downloadLimit()), List.of(uploadLimit, session.uploadLimit())));
+        this.peers = new TorrentPeers(session, swarm, this::left);
+        peers.add(link.peers().stream().filter(a -> !a.isUnresolved()).toList());
     }
 
     // ---- lifecycle -------------------------------------------------------------------------
 
-    /** Starts a run: check the data (the first time), then download or seed. */
+    /** Starts a run: fetch the metadata or check the data (the first time), then download or seed. */
     void start() {
         lock.lock();
         try {
             if (scope != null) {
                 return;
             }
-            error = null;
-            scope = new Scope("torrent " + metainfo.name(), this::runFailed);
-            state = checked ? (picker.isComplete() ? State.SEEDING : State.DOWNLOADING) : State.CHECKING;
+            scope = new Scope("torrent " + name(), this::runFailed);
+            state.restart(content == null ? State.METADATA : !checked ? State.CHECKING
+                    : content.picker().isComplete() ? State.SEEDING : State.DOWNLOADING);
             Scope run = scope;
             run.fork("main", () -> run(run));
-            changed.signalAll();
         } finally {
             lock.unlock();
         }
@@ -138,24 +138,19 @@ public final class Torrent implements SwarmEvents {
         if (run != null) {
             run.close();
         }
-        try {
-            if (completed.get()) {
-                storage.finish(); // again: the run may have been stopped while finishing
-            } else {
-                storage.flush();
+        TorrentContent c = content;
+        if (c != null) {
+            try {
+                if (completed.get()) {
+                    c.storage().finish(); // again: the run may have been stopped while finishing
+                } else {
+                    c.storage().flush();
+                }
+            } catch (IOException e) {
+                fail("could not write the files out: " + e.getMessage());
             }
-        } catch (IOException e) {
-            fail("could not write the files out: " + e.getMessage());
         }
-        lock.lock();
-        try {
-            if (state != State.FAILED) {
-                state = next;
-            }
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        state.moveTo(next);
     }
 
     /** The session-wide limits still apply on top of these. */
@@ -171,147 +166,109 @@ public final class Torrent implements SwarmEvents {
     /** Stops the torrent for good and closes its files. */
     void close() {
         stop(State.STOPPED);
-        storage.close();
+        TorrentContent c = content;
+        if (c != null) {
+            c.storage().close();
+        }
     }
 
-    /** The main task of a run. */
+    /**
+     * The main task of a run. Peers come first for a magnet link, which needs them for its
+     * metadata; a torrent with metadata checks its data first, since until then it cannot
+     * say which pieces it has.
+     */
     private void run(Scope run) throws Exception {
-        if (!isChecked()) {
-            check();
+        boolean peersStarted = false;
+        if (content == null) {
+            peers.start(run, link.trackerTiers(), () -> false);
+            peersStarted = true;
+            run.forkPeriodic("metadata", Duration.ofSeconds(1), swarm::metadataTick);
+            Metainfo metainfo = metadata.await(link, downloadDir);
+            TorrentContent c = new TorrentContent(metainfo, downloadDir);
+            session.checkLocation(this, c.storage().location());
+            content = c;
+            swarm.onMetadata(metainfo);
         }
-        boolean complete = picker.isComplete();
+        TorrentContent c = content;
+        if (!checked) {
+            state.moveTo(State.CHECKING);
+            c.check();
+            checked = true;
+        }
+        TorrentPieces pieces = swarm.pieces() != null ? swarm.pieces() : swarm.attach(c.picker(), c.storage());
+        boolean complete = c.picker().isComplete();
         if (complete) {
-            storage.finish(); // empty files, for a torrent that was already complete on disk
+            c.storage().finish(); // empty files, for a torrent that was already complete on disk
             completed.set(true);
         }
-        AnnounceGroup group = new AnnounceGroup(metainfo.trackerTiers(), this::announceRequest, this::addPeers,
-                session.config().announcer(), new Random());
-        lock.lock();
-        try {
-            trackers = group;
-            setState(complete ? State.SEEDING : State.DOWNLOADING);
-        } finally {
-            lock.unlock();
-        }
-        group.start(run);
-        swarm.pieces().startVerifiers(run);
-        run.forkPeriodic("choker", session.config().chokeRound(), this::rechoke);
-        dialer.run(run);
-    }
-
-    /** The resume check: which pieces are already on disk (from an earlier run or another client). */
-    private void check() throws IOException, InterruptedException {
-        CheckResult result = storage.check((done, total) -> checkedBytes.set(done));
-        for (int piece = 0; piece < metainfo.pieceCount(); piece++) {
-            if (result.has(piece)) {
-                picker.onPieceVerified(piece);
-            }
-        }
-        lock.lock();
-        try {
-            checked = true;
-        } finally {
-            lock.unlock();
-        }
-        LOG.log(System.Logger.Level.DEBUG, "{0}: {1} of {2} pieces already on disk",
-                metainfo.name(), result.verifiedCount(), metainfo.pieceCount());
-    }
-
-    private boolean isChecked() {
-        lock.lock();
-        try {
-            return checked;
-        } finally {
-            lock.unlock();
+        state.moveTo(complete ? State.SEEDING : State.DOWNLOADING);
+        pieces.startVerifiers(run);
+        if (!peersStarted) {
+            peers.start(run, c.metainfo().trackerTiers(), () -> c.picker().isComplete());
         }
     }
 
     // ---- peers -----------------------------------------------------------------------------
 
-    /** Addresses to try, from a tracker, the command line or another source. */
-    public void addPeers(Collection<InetSocketAddress> peers) {
-        if (directory.add(peers) > 0) {
-            dialer.wake();
-        }
+    /** Addresses to try, from a tracker, the command line, peer exchange or another source. */
+    public void addPeers(Collection<InetSocketAddress> addresses) {
+        peers.add(addresses);
     }
 
     /**
      * An incoming connection whose handshake named this torrent: answer it and start the peer.
      * Turned away while the data is being checked: we cannot yet say which pieces we have, and
-     * a peer that took our empty bitfield for the truth would never ask us for anything.
+     * a peer that took our empty bitfield for the truth would never ask us for anything. (A
+     * magnet link's torrent takes peers before its metadata, but tells them it has nothing
+     * yet, and what it has once it knows.)
      */
     void accept(PeerSocket socket, Handshake.Head head) throws IOException {
-        Scope run = currentScope();
-        if (run == null || !isChecked() || swarm.isFull() || session.isFull() || swarm.isBanned(socket.remote())) {
+        Scope run;
+        lock.lock();
+        try {
+            run = state.now() == State.CHECKING ? null : scope;
+        } finally {
+            lock.unlock();
+        }
+        if (run == null) {
             socket.close();
             return;
         }
-        Handshake theirs = Handshakes.answer(socket, head, swarm.handshake());
-        swarm.start(run, new Handshakes.Opened(socket, theirs), null);
-    }
-
-    private Scope currentScope() {
-        lock.lock();
-        try {
-            return scope;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * One choking round (every 10 s by default, on the torrent's choker thread), after a look
-     * at every peer: silent, snubbed, or owing us requests for too long.
-     */
-    private void rechoke() {
-        swarm.checkPeers(System.currentTimeMillis(), SNUB_MILLIS);
-        uploadSlots.round(picker.isComplete());
-        if (swarm.peers().size() < FEW_PEERS && !picker.isComplete()) {
-            AnnounceGroup group = trackerGroup();
-            if (group != null) {
-                group.announceSoon();
-            }
-        }
-    }
-
-    private AnnounceGroup trackerGroup() {
-        lock.lock();
-        try {
-            return trackers;
-        } finally {
-            lock.unlock();
-        }
+        peers.accept(run, socket, head);
     }
 
     // ---- events from the swarm (peer threads) ----------------------------------------------
 
     @Override
     public void pieceVerified(int piece) {
-        if (picker.isComplete() && completed.compareAndSet(false, true)) {
+        if (content.picker().isComplete() && completed.compareAndSet(false, true)) {
             onComplete();
         }
     }
 
     private void onComplete() {
-        LOG.log(System.Logger.Level.INFO, "{0}: download complete", metainfo.name());
+        LOG.log(System.Logger.Level.INFO, "{0}: download complete", name());
         try {
-            storage.finish();
+            content.storage().finish();
         } catch (IOException e) {
-            if (!Thread.currentThread().isInterrupted()) { // else: stopping; stop() finishes the files
+            if (!Thread.currentThread().isInterrupted()) { // else: stopping; stop(State) finishes the files
                 diskFailed(e);
             }
             return;
         }
-        lock.lock();
-        try {
-            setState(State.SEEDING);
-            if (trackers != null) {
-                trackers.completed();
-            }
-        } finally {
-            lock.unlock();
-        }
+        state.moveTo(State.SEEDING);
+        peers.completed();
         swarm.onComplete();
+    }
+
+    @Override
+    public void metadataFetched(byte[] infoBytes) {
+        metadata.arrived(infoBytes);
+    }
+
+    @Override
+    public void peersDiscovered(List<InetSocketAddress> discovered) {
+        peers.add(discovered);
     }
 
     /**
@@ -330,19 +287,17 @@ public final class Torrent implements SwarmEvents {
 
     /** Records why the torrent cannot go on and cancels its run; pausing or closing it later waits for the threads. */
     private void fail(String reason) {
+        if (!state.fail(reason)) {
+            return;
+        }
+        LOG.log(System.Logger.Level.ERROR, "{0}: {1}", name(), reason);
         Scope run;
         lock.lock();
         try {
-            if (state == State.FAILED) {
-                return;
-            }
-            error = reason;
-            setState(State.FAILED);
             run = scope;
         } finally {
             lock.unlock();
         }
-        LOG.log(System.Logger.Level.ERROR, "{0}: {1}", metainfo.name(), reason);
         if (run != null) {
             run.cancel();
         }
@@ -350,31 +305,18 @@ public final class Torrent implements SwarmEvents {
 
     @Override
     public void interestChanged(PeerConnection peer) {
-        uploadSlots.interestChanged(peer);
+        peers.interestChanged(peer);
     }
 
     @Override
     public void peerGone(PeerConnection peer) {
-        if (peer.isOutgoing()) {
-            directory.ended(peer.address());
-        }
-        dialer.wake();
+        peers.peerGone(peer);
     }
 
     // ---- status ----------------------------------------------------------------------------
 
-    private void setState(State s) {
-        state = s;
-        changed.signalAll();
-    }
-
     public State state() {
-        lock.lock();
-        try {
-            return state;
-        } finally {
-            lock.unlock();
-        }
+        return state.now();
     }
 
     /**
@@ -389,47 +331,39 @@ public final class Torrent implements SwarmEvents {
 
     /** Waits until the torrent is in one of {@code states}, or {@code timeout} passes; returns the state then. */
     public State awaitState(Set<State> states, Duration timeout) throws InterruptedException {
-        long nanos = timeout.toNanos();
-        lock.lock();
-        try {
-            while (!states.contains(state) && nanos > 0) {
-                nanos = changed.awaitNanos(nanos);
-            }
-            return state;
-        } finally {
-            lock.unlock();
-        }
+        return state.await(states, timeout);
     }
 
-    public Metainfo metainfo() {
-        return metainfo;
+    public InfoHash infoHash() {
+        return link.infoHash();
     }
 
-    /** The file (single-file torrent) or directory (multi-file) the torrent's data is in. */
-    public Path location() {
-        return storage.location();
+    /** The torrent's name: its metadata's, else the magnet link's {@code dn}, else its info hash. */
+    public String name() {
+        TorrentContent c = content;
+        return c != null ? c.metainfo().name() : link.name().orElse(link.infoHash().hex());
+    }
+
+    /** The metainfo, once known: at once for a .torrent, after the metadata exchange for a magnet link. */
+    public Optional<Metainfo> metainfo() {
+        TorrentContent c = content;
+        return c == null ? Optional.empty() : Optional.of(c.metainfo());
+    }
+
+    /** The magnet link of this torrent. */
+    public MagnetLink magnetLink() {
+        return content != null ? MagnetLink.of(content.metainfo()) : link;
+    }
+
+    /** The file (single-file torrent) or directory (multi-file) the torrent's data is in, once known. */
+    public Optional<Path> location() {
+        TorrentContent c = content;
+        return c == null ? Optional.empty() : Optional.of(c.storage().location());
     }
 
     public TorrentStatus status() {
-        State s;
-        Optional<String> why;
-        AnnounceGroup group;
-        lock.lock();
-        try {
-            s = state;
-            why = Optional.ofNullable(error);
-            group = trackers;
-        } finally {
-            lock.unlock();
-        }
-        long left = picker.bytesLeft();
-        double down = swarm.downloaded().rate();
-        Optional<Duration> eta = s == State.DOWNLOADING && down > 1
-                ? Optional.of(Duration.ofSeconds((long) (left / down))) : Optional.empty();
-        return new TorrentStatus(metainfo.name(), metainfo.infoHash(), s, metainfo.totalLength(),
-                metainfo.totalLength() - left, checkedBytes.get(), down, swarm.uploaded().rate(),
-                swarm.downloaded().total(), swarm.uploaded().total(), swarm.peers().size(), directory.size(),
-                eta, group == null ? List.of() : group.status(), why, swarm.wastedBytes(), swarm.hashFailures());
+        return TorrentStatus.of(name(), infoHash(), state.now(), state.error(), content, swarm, peers.known(),
+                peers.trackerStatus());
     }
 
     /** The connected peers, for a peer list. */
@@ -437,11 +371,10 @@ public final class Torrent implements SwarmEvents {
         return swarm.peers().stream().map(PeerConnection::status).toList();
     }
 
-    /** What the announcers tell the trackers about us; they set the event themselves. */
-    private AnnounceRequest announceRequest() {
-        return new AnnounceRequest(metainfo.infoHash(), session.peerId().bytes(), session.port(),
-                swarm.uploaded().total(), swarm.downloaded().total(), picker.bytesLeft(),
-                AnnounceRequest.Event.NONE, session.config().numWant(), announceKey);
+    /** What we tell the trackers is left to download. */
+    private long left() {
+        TorrentContent c = content;
+        return c == null ? LEFT_WITHOUT_METADATA : c.picker().bytesLeft();
     }
 
     Swarm swarm() {
@@ -450,6 +383,6 @@ public final class Torrent implements SwarmEvents {
 
     @Override
     public String toString() {
-        return metainfo.name();
+        return name();
     }
 }

@@ -4,11 +4,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import pyto.metainfo.InfoHash;
+import pyto.peer.Swarm;
 import pyto.tracker.TrackerStatus;
 
 /**
  * A snapshot of one torrent for the progress display and for programs that drive a session.
  *
+ * @param totalBytes      the torrent's size; 0 while its metadata is not known
  * @param completedBytes  bytes of verified pieces
  * @param checkedBytes    while checking: how far the check of existing data has come
  * @param downloaded      payload bytes received this session (all peers)
@@ -17,6 +19,7 @@ import pyto.tracker.TrackerStatus;
  * @param knownPeers      addresses heard of (trackers, --peer, incoming)
  * @param eta             time to completion at the current rate, when downloading and moving
  * @param error           why the torrent failed, when it did
+ * @param metadataSources while fetching the metadata (BEP 9): connected peers that offer it
  */
 public record TorrentStatus(
         String name,
@@ -35,10 +38,27 @@ public record TorrentStatus(
         List<TrackerStatus> trackers,
         Optional<String> error,
         long wastedBytes,
-        long hashFailures) {
+        long hashFailures,
+        int metadataSources) {
 
+    /** A snapshot of a torrent's parts; {@code content} is null while the metadata is not known. */
+    static TorrentStatus of(String name, InfoHash infoHash, Torrent.State state, Optional<String> error,
+                            TorrentContent content, Swarm swarm, int knownPeers, List<TrackerStatus> trackers) {
+        long total = content == null ? 0 : content.metainfo().totalLength();
+        long left = content == null ? 0 : content.picker().bytesLeft();
+        double down = swarm.downloaded().rate();
+        Optional<Duration> eta = state == Torrent.State.DOWNLOADING && down > 1
+                ? Optional.of(Duration.ofSeconds((long) (left / down))) : Optional.empty();
+        return new TorrentStatus(name, infoHash, state, total, total - left,
+                content == null ? 0 : content.checkedBytes(), down, swarm.uploaded().rate(),
+                swarm.downloaded().total(), swarm.uploaded().total(), swarm.peers().size(), knownPeers,
+                eta, trackers, error, swarm.wastedBytes(), swarm.hashFailures(),
+                content == null ? swarm.metadataSources() : 0);
+    }
+
+    /** Whether every piece is verified (never while the metadata is not known). */
     public boolean isComplete() {
-        return completedBytes == totalBytes;
+        return totalBytes > 0 && completedBytes == totalBytes;
     }
 
     /** Uploaded divided by the torrent's size. */

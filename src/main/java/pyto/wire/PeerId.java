@@ -17,6 +17,11 @@ public record PeerId(byte[] bytes) {
 
     public static final int LENGTH = 20;
 
+    /** pyto's version, as the command line prints it and as the prefix below spells it. */
+    public static final String VERSION = "0.1.0";
+    /** How pyto names itself to peers: BEP 10's {@code v}. */
+    public static final String CLIENT_NAME = "pyto/" + VERSION;
+
     /** Azureus-style client prefix (BEP 20): "PY" for pyto, version 0.1.0.0. */
     static final String CLIENT_PREFIX = "-PY0100-";
 

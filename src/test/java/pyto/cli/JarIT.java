@@ -73,6 +73,9 @@ class JarIT {
                 "create-no-output", new String[] {"create", payload.toString()},
                 "download-no-torrent", new String[] {"download"},
                 "download-bad-ratio", new String[] {"download", "x.torrent", "--ratio", "-1"},
+                "download-bad-magnet", new String[] {"download", "magnet:?xt=urn:btih:1234"},
+                "info-magnet-without-hash", new String[] {"info", "magnet:?dn=nothing"},
+                "seed-a-magnet", new String[] {"seed", "magnet:?xt=urn:btih:" + "ab".repeat(20), "-d", "."},
                 "unknown-command", new String[] {"fetch"});
         for (var c : cases.entrySet()) {
             PytoProcess p = PytoProcess.run(dir, c.getKey(), c.getValue());
@@ -117,6 +120,37 @@ class JarIT {
             }
         }
         PytoProcess.assertSameTree(payload, dir.resolve("leecher").resolve("multi"));
+    }
+
+    /**
+     * A magnet link, as a user pastes it, with the seeder's address in it and no tracker: the
+     * leecher process fetches the metadata, then the data, saves the .torrent beside it, and
+     * exits once complete.
+     */
+    @Test
+    void aMagnetLinkDownloadsInAProcessOfItsOwn() throws Exception {
+        Path payload = copyOfPayload();
+        Path torrent = dir.resolve("multi.torrent");
+        PytoProcess create = PytoProcess.run(dir, "create", "create", payload.toString(), "-t",
+                "http://127.0.0.1:9/announce", "--piece-length", "16k", "-o", torrent.toString());
+        assertThat(create.exitCode()).as(create.transcript()).isZero();
+        PytoProcess info = PytoProcess.run(dir, "info", "info", torrent.toString());
+        String magnet = info.stdout().lines().filter(l -> l.startsWith("magnet:")).findFirst()
+                .map(l -> l.substring("magnet:".length()).trim()).orElseThrow();
+        assertThat(magnet).startsWith("magnet:?xt=urn:btih:");
+
+        int seederPort = PytoProcess.freePort();
+        try (PytoProcess seeder = PytoProcess.start(dir, "seeder", "seed", torrent.toString(),
+                "-d", payload.getParent().toString(), "-p", Integer.toString(seederPort))) {
+            PytoProcess.awaitPort(seederPort);
+            PytoProcess leecher = PytoProcess.run(dir, "magnet", magnet + "&x.pe=127.0.0.1:" + seederPort,
+                    "-d", dir.resolve("leecher").toString(), "--ratio", "0", "-p", "0");
+            assertThat(leecher.exitCode()).as(leecher.transcript()).isZero();
+            assertThat(leecher.stdout()).contains("complete");
+            assertThat(seeder.isAlive()).as(seeder.transcript()).isTrue();
+        }
+        PytoProcess.assertSameTree(payload, dir.resolve("leecher").resolve("multi"));
+        assertThat(dir.resolve("leecher").resolve("multi.torrent")).as("the metadata, saved").exists();
     }
 
     /** testdata/payload/multi copied to dir/seed/multi, so nothing writes into the repository. */

@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import pyto.wire.ExtensionIds;
 import pyto.wire.MessageCodec;
 import pyto.wire.PeerMessage;
 
@@ -26,9 +27,9 @@ class PeerUploadTest {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
              Socket near = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
              Socket far = server.accept()) {
-            PeerWriter writer = new PeerWriter(new PeerSocket(near), new MessageCodec(1), null, MessageTrace.NONE,
-                    List.of(), new RateMeter());
-            PeerUpload upload = new PeerUpload(null, null, writer, new RateMeter());
+            PeerWriter writer = new PeerWriter(new PeerSocket(near), () -> new MessageCodec(1), (block, buffer) -> { },
+                    () -> ExtensionIds.NONE, MessageTrace.NONE, List.of(), new RateMeter());
+            PeerUpload upload = new PeerUpload(null, null, writer, new RateMeter(), false);
             upload.unchoke();
 
             Thread flush;

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import pyto.metainfo.Metainfo;
 import pyto.piece.Bitfield;
+import pyto.wire.Handshake;
 import pyto.wire.PeerId;
 import pyto.wire.PeerMessage;
 
@@ -48,15 +49,19 @@ final class HostilePeer implements AutoCloseable {
     private final AtomicInteger dropped = new AtomicInteger();
     private final List<Long> droppedAfterMillis = new CopyOnWriteArrayList<>();
 
-    private HostilePeer(Metainfo metainfo, Script script, ServerSocket listener) {
+    private final Handshake.Extension[] extensions;
+
+    private HostilePeer(Metainfo metainfo, Script script, ServerSocket listener, Handshake.Extension... extensions) {
         this.metainfo = metainfo;
         this.script = script;
         this.listener = listener;
+        this.extensions = extensions;
     }
 
-    static HostilePeer listen(Metainfo metainfo, Script script) throws IOException {
+    /** @param extensions what the peer announces in its handshake's reserved bits */
+    static HostilePeer listen(Metainfo metainfo, Script script, Handshake.Extension... extensions) throws IOException {
         HostilePeer peer = new HostilePeer(metainfo, script,
-                new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+                new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), extensions);
         peer.threads.execute(peer::acceptLoop);
         return peer;
     }
@@ -141,7 +146,7 @@ final class HostilePeer implements AutoCloseable {
 
     private void converse(Socket socket) {
         long start = System.nanoTime();
-        try (RawPeer peer = RawPeer.accepted(socket, metainfo, id)) {
+        try (RawPeer peer = RawPeer.accepted(socket, metainfo, id, extensions)) {
             if (script.run(peer)) {
                 droppedAfterMillis.add(Duration.ofNanos(System.nanoTime() - start).toMillis());
                 dropped.incrementAndGet();

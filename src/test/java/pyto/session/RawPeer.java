@@ -13,6 +13,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
 import pyto.metainfo.Metainfo;
+import pyto.wire.ExtensionIds;
 import pyto.wire.Handshake;
 import pyto.wire.MessageCodec;
 import pyto.wire.PeerId;
@@ -34,22 +35,30 @@ final class RawPeer implements AutoCloseable {
     private final int pieceCount;
     private Handshake theirs;
 
-    private RawPeer(Socket socket, Metainfo metainfo, PeerId id) throws IOException {
+    private RawPeer(Socket socket, Metainfo metainfo, PeerId id, Handshake.Extension... extensions) throws IOException {
         this.socket = socket;
         this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
         this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
         this.codec = new MessageCodec(metainfo.pieceCount());
-        this.ours = Handshake.of(metainfo.infoHash(), id);
+        Handshake handshake = Handshake.of(metainfo.infoHash(), id);
+        for (Handshake.Extension e : extensions) {
+            handshake = handshake.with(e);
+        }
+        this.ours = handshake;
         this.pieceCount = metainfo.pieceCount();
         socket.setSoTimeout(10_000); // a test never waits for ever
     }
 
-    /** Connects to {@code address} and exchanges handshakes, as a dialling peer does. */
-    static RawPeer dial(InetSocketAddress address, Metainfo metainfo, PeerId id) throws IOException {
+    /**
+     * Connects to {@code address} and exchanges handshakes, as a dialling peer does, announcing
+     * {@code extensions} in the reserved bits.
+     */
+    static RawPeer dial(InetSocketAddress address, Metainfo metainfo, PeerId id, Handshake.Extension... extensions)
+            throws IOException {
         Socket socket = new Socket();
         try {
             socket.connect(address, 5_000);
-            RawPeer peer = new RawPeer(socket, metainfo, id);
+            RawPeer peer = new RawPeer(socket, metainfo, id, extensions);
             peer.sendHandshake();
             peer.readHandshake();
             return peer;
@@ -60,8 +69,9 @@ final class RawPeer implements AutoCloseable {
     }
 
     /** A connection that pyto dialled; nothing is read or sent yet. */
-    static RawPeer accepted(Socket socket, Metainfo metainfo, PeerId id) throws IOException {
-        return new RawPeer(socket, metainfo, id);
+    static RawPeer accepted(Socket socket, Metainfo metainfo, PeerId id, Handshake.Extension... extensions)
+            throws IOException {
+        return new RawPeer(socket, metainfo, id, extensions);
     }
 
     int pieceCount() {
@@ -83,8 +93,9 @@ final class RawPeer implements AutoCloseable {
         out.flush();
     }
 
+    /** Sends a message; extension messages go under pyto's ids ({@link ExtensionIds#OURS}), as pyto advertises them. */
     void send(PeerMessage message) throws IOException {
-        codec.write(out, message);
+        codec.write(out, message, ExtensionIds.OURS);
         out.flush();
     }
 

@@ -37,7 +37,7 @@ class StopIT {
                 await().atMost(Duration.ofSeconds(10)).until(() -> leecher.status().completedBytes() > 0);
                 assertThat(Scope.liveThreads()).as("threads while downloading").isGreaterThan(withoutTheTorrent);
 
-                leecherSession.remove(leecher.metainfo().infoHash());
+                leecherSession.remove(leecher.infoHash());
                 assertThat(leecher.state()).isEqualTo(Torrent.State.STOPPED);
                 assertThat(leecher.status().isComplete()).as("stopped mid-download").isFalse();
                 assertThat(leecherSession.torrents()).isEmpty();

@@ -55,6 +55,16 @@ final class TestSwarm implements AutoCloseable {
      * announced to an embedded tracker (or none, when {@code withTracker} is false).
      */
     static TestSwarm create(Path root, int pieceLength, boolean withTracker, long... fileSizes) throws IOException {
+        return create(root, pieceLength, withTracker, false, fileSizes);
+    }
+
+    /** As {@link #create}, without a tracker, for a private torrent (BEP 27). */
+    static TestSwarm createPrivate(Path root, int pieceLength, long... fileSizes) throws IOException {
+        return create(root, pieceLength, false, true, fileSizes);
+    }
+
+    private static TestSwarm create(Path root, int pieceLength, boolean withTracker, boolean isPrivate, long... fileSizes)
+            throws IOException {
         int threadsBefore = Scope.liveThreads();
         Path seedDir = Files.createDirectories(root.resolve("seed"));
         Path payload = Files.createDirectories(seedDir.resolve("payload"));
@@ -68,7 +78,7 @@ final class TestSwarm implements AutoCloseable {
         }
         TrackerServer tracker = withTracker ? TrackerServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 TrackerServer.Config.DEFAULTS.withInterval(Duration.ofSeconds(1))) : null;
-        TorrentCreator.Options options = TorrentCreator.Options.defaults().withPieceLength(pieceLength);
+        TorrentCreator.Options options = TorrentCreator.Options.defaults().withPieceLength(pieceLength).withPrivate(isPrivate);
         if (tracker != null) {
             options = options.withTrackerTiers(List.of(List.of(tracker.announceUrl())));
         }

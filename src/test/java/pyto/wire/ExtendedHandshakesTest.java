@@ -18,7 +18,7 @@ class ExtendedHandshakesTest {
     void anIdOfZeroSwitchesAnExtensionOffAndJunkIdsAreIgnored() throws ProtocolException {
         ExtendedHandshake handshake = ExtendedHandshakes.decode(
                 ascii("d1:md1:ai0e1:bi256e1:c1:x1:di-1e1:ei255e1:fi1eee"));
-        assertThat(handshake.extensions()).containsExactlyEntriesOf(Map.of("e", 255, "f", 1));
+        assertThat(handshake.extensions()).containsExactlyInAnyOrderEntriesOf(Map.of("e", 255, "f", 1));
         assertThat(handshake.ids().supports("a")).isFalse();
     }
 
