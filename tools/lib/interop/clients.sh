@@ -277,18 +277,18 @@ il_qbt_info() {
   echo "${progress:-0} ${state:-unknown} ${size:-0}"
 }
 
-# il_qbt_seeding WEB_PORT: complete and serving. qBittorrent 4.5 reports a torrent it has just
-# checked as seeding (stalledUP) a moment before it accepts peers for it: a connection in that
-# window is reset right after the handshake, and a libtorrent leecher then waits a minute before
-# it dials again. So the state must still hold half a second later.
+# il_qbt_seeding WEB_PORT PEER_PORT: complete, and serving peers. qBittorrent 4.5 reports a
+# torrent it has just checked as seeding (stalledUP) up to a second before it accepts peers
+# for it: a connection in that window is closed right after the handshake, and a leecher may
+# not dial again for a minute (libtorrent does not). So the seeder must also answer a
+# handshake for the torrent.
 il_qbt_seeding() {
-  il_qbt_serving "$1" && sleep 0.5 && il_qbt_serving "$1"
-}
-
-il_qbt_serving() { # WEB_PORT
-  local progress state
+  local progress state hash
   read -r progress state _ < <(il_qbt_info "$1")
-  [ "$progress" = 1 ] && [[ $state == @(uploading|stalledUP|forcedUP) ]]
+  [ "$progress" = 1 ] && [[ $state == @(uploading|stalledUP|forcedUP) ]] || return 1
+  hash=$(curl -sf --max-time 2 "http://127.0.0.1:$1/api/v2/torrents/info" 2>/dev/null |
+    sed -n 's/.*"hash":"\([0-9a-f]*\)".*/\1/p')
+  [ -n "$hash" ] && il_serves "$2" "$hash"
 }
 
 il_qbt_complete() { # WEB_PORT: every byte downloaded and checked

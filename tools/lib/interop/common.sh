@@ -164,6 +164,12 @@ il_has_seeder() { # ANNOUNCE_URL HASH: true once the tracker lists a seeder
   [ "$(il_seeders "$1" "$2")" -ge 1 ]
 }
 
+# il_serves PORT HASH: the peer on 127.0.0.1:PORT answers a BitTorrent handshake for the
+# torrent (it has the torrent running, not merely listed).
+il_serves() {
+  "$IL_PY" "$IL_LIB/net.py" handshake 127.0.0.1 "$1" "$2"
+}
+
 # il_random_file PATH BYTES: random data (incompressible, no accidental matches between files).
 il_random_file() {
   mkdir -p "$(dirname "$1")"

@@ -127,7 +127,7 @@ start_magnet_seeder() {
     qbittorrent)
       il_qbt_start "$dir/seeder-profile" "$P1" "$P3" "$MSRC" "$log" || { WHY="qBittorrent's Web API did not answer"; return 1; }
       il_qbt_add "$P3" "$MSRC" "$torrent" || { WHY="qBittorrent did not take the torrent"; return 1; }
-      il_wait_until 60 il_qbt_seeding "$P3" || { WHY="the qBittorrent seeder never seeded: $(il_qbt_info "$P3")"; return 1; }
+      il_wait_until 60 il_qbt_seeding "$P3" "$P1" || { WHY="the qBittorrent seeder never seeded: $(il_qbt_info "$P3")"; return 1; }
       ;;
     transmission)
       il_tr_start "$dir/seeder-config" "$P1" "$P3" "$MSRC" "$log" || { WHY="transmission-daemon RPC did not answer"; return 1; }
