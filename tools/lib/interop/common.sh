@@ -194,8 +194,9 @@ il_same_tree() {
 }
 
 # il_tail LOG...: the last lines of each log, indented, for a FAIL report. Noise goes first:
-# terminal escapes, blank lines, every periodic status line of pyto but the last, the stack
-# trace the JDK logs at debug level when a signal ends the JVM, Transmission's "Saved" lines.
+# terminal escapes, blank lines, every periodic status line of pyto (a magnet's "fetching
+# metadata" ones too) but the last, the stack trace the JDK logs at debug level when a signal
+# ends the JVM, Transmission's "Saved" lines.
 il_tail() {
   local log
   for log in "$@"; do
@@ -203,7 +204,7 @@ il_tail() {
     echo "    --- $(basename "$log") (last lines)"
     tr '\r' '\n' <"$log" | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' |
       grep -v -E '^\s*$|Runtime\.exit|^java\.lang\.Throwable|^\s+at java\.base/|\] (Saved "|web )' |
-      awk '/  down .*  up .*  peers / { status = $0; next } { print } END { if (status) print status }' |
+      awk '/  down .*  up .*  peers |  fetching metadata \(/ { status = $0; next } { print } END { if (status) print status }' |
       tail -n 15 | sed 's/^/    | /'
   done
 }
