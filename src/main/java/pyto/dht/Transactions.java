@@ -43,7 +43,7 @@ final class Transactions {
     }
 
     /** One outstanding query: where it went, until when we wait, and who waits. */
-    record Pending(BString tid, InetSocketAddress to, String method, Instant deadline, Consumer<Outcome> onOutcome) {
+    record Pending(BString tid, InetSocketAddress to, Instant deadline, Consumer<Outcome> onOutcome) {
     }
 
     private final InstantSource clock;
@@ -58,7 +58,7 @@ final class Transactions {
     }
 
     /** Opens a transaction; empty when {@code max} are already outstanding. */
-    Optional<BString> open(InetSocketAddress to, String method, Duration timeout, Consumer<Outcome> onOutcome) {
+    Optional<BString> open(InetSocketAddress to, Duration timeout, Consumer<Outcome> onOutcome) {
         Instant deadline = clock.instant().plus(timeout);
         lock.lock();
         try {
@@ -69,7 +69,7 @@ final class Transactions {
             do {
                 tid = new BString(new byte[] {(byte) random.nextInt(), (byte) random.nextInt()});
             } while (pending.containsKey(tid));
-            pending.put(tid, new Pending(tid, to, method, deadline, onOutcome));
+            pending.put(tid, new Pending(tid, to, deadline, onOutcome));
             return Optional.of(tid);
         } finally {
             lock.unlock();
