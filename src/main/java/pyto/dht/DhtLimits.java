@@ -54,6 +54,12 @@ public record DhtLimits(
                 maxPeersPerReply, bootstrapRetry, bootstrapMaxRetry, refreshAfter, maintenanceInterval);
     }
 
+    public DhtLimits withStorage(int infoHashes, int peersPerInfoHash, Duration lifetime) {
+        return new DhtLimits(queryTimeout, parallelism, lookupMaxQueries, lookupMaxTime, maxTransactions, sourceBurst,
+                sourcePerSecond, maxSources, sendsPerSecond, infoHashes, peersPerInfoHash, lifetime,
+                maxPeersPerReply, bootstrapRetry, bootstrapMaxRetry, refreshAfter, maintenanceInterval);
+    }
+
     public DhtLimits withMaintenance(Duration retry, Duration maxRetry, Duration refresh, Duration interval) {
         return new DhtLimits(queryTimeout, parallelism, lookupMaxQueries, lookupMaxTime, maxTransactions, sourceBurst,
                 sourcePerSecond, maxSources, sendsPerSecond, maxInfoHashes, maxPeersPerInfoHash, peerLifetime,
