@@ -100,6 +100,7 @@ final class RawNode implements AutoCloseable {
     public void close() throws InterruptedException {
         socket.close();
         if (liar != null) {
+            liar.interrupt();
             liar.join(Duration.ofSeconds(5));
         }
     }
