@@ -24,6 +24,7 @@ final class SameTorrent {
         assertThat(actual.trackerTiers()).isEqualTo(expected.trackerTiers());
         assertThat(actual.isPrivate()).isEqualTo(expected.isPrivate());
         assertThat(actual.webSeeds()).isEqualTo(expected.webSeeds());
+        assertThat(actual.dhtNodes()).isEqualTo(expected.dhtNodes());
         if (informational) {
             assertThat(actual.comment()).isEqualTo(expected.comment());
             assertThat(actual.createdBy()).isEqualTo(expected.createdBy());
