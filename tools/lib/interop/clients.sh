@@ -189,3 +189,116 @@ il_tr_seeding() { # RPC_PORT: checked, complete, and serving
 il_tr_started() { # RPC_PORT: the torrent is added and running (not queued or being checked)
   [[ $(il_tr_field "$1" State) == @(Downloading|Idle|Seeding|"Up & Down") ]]
 }
+
+# ---- qBittorrent (qbittorrent-nox) ----------------------------------------------------------
+
+# il_qbt_start PROFILE PEER_PORT WEB_PORT SAVE_DIR LOG [pex]: a qbittorrent-nox with its own
+# profile dir; waits until its Web API answers. Torrents are added with il_qbt_add.
+il_qbt_start() {
+  local prof=$1 peer=$2 web=$3 save=$4 log=$5 pex=false
+  [ "${6:-}" = pex ] && pex=true
+  mkdir -p "$prof/qBittorrent/config" "$save"
+  # The legal notice, accepted here, would otherwise stop a first run to ask. TCP only
+  # (BTProtocol=TCP), no DHT/LSD/UPnP, PeX only when asked, plain connections (Encryption=2:
+  # pyto does not speak MSE, and with encryption preferred every outgoing connection to it
+  # would first try an encrypted handshake), peers on 127.0.0.1 only, and every peer of the
+  # test is 127.0.0.1: MultiConnectionsPerIp. No queueing, ratio or seeding-time limits, no
+  # .!qB extension or preallocation (files grow as data arrives, like the other clients').
+  # The Web API on 127.0.0.1 with LocalHostAuth=false needs no login.
+  cat >"$prof/qBittorrent/config/qBittorrent.conf" <<CONF
+[LegalNotice]
+Accepted=true
+
+[BitTorrent]
+Session\\Port=$peer
+Session\\Interface=lo
+Session\\InterfaceName=lo
+Session\\InterfaceAddress=127.0.0.1
+Session\\DHTEnabled=false
+Session\\LSDEnabled=false
+Session\\PeXEnabled=$pex
+Session\\BTProtocol=TCP
+Session\\MultiConnectionsPerIp=true
+Session\\Encryption=2
+Session\\AnonymousModeEnabled=false
+Session\\QueueingSystemEnabled=false
+Session\\GlobalMaxRatio=-1
+Session\\GlobalMaxSeedingMinutes=-1
+Session\\DefaultSavePath=$save
+Session\\TempPathEnabled=false
+Session\\Preallocation=false
+Session\\AddExtensionToIncompleteFiles=false
+Session\\AddTorrentPaused=false
+Session\\UseAlternativeGlobalSpeedLimit=false
+Session\\RefreshInterval=100
+
+[Preferences]
+Connection\\UPnP=false
+Connection\\ResolvePeerCountries=false
+General\\Locale=en
+WebUI\\Address=127.0.0.1
+WebUI\\Port=$web
+WebUI\\LocalHostAuth=false
+WebUI\\HostHeaderValidation=false
+WebUI\\CSRFProtection=false
+WebUI\\UseUPnP=false
+CONF
+  il_spawn "$IL_SERVE_SECS" "$log" qbittorrent-nox --profile="$prof"
+  il_wait_until 30 il_qbt_up "$web"
+}
+
+il_qbt_up() { curl -sf -o /dev/null "http://127.0.0.1:$1/api/v2/app/version"; } # WEB_PORT
+
+# il_qbt_add WEB_PORT SAVE_DIR TORRENT|MAGNET: adds a torrent file or a magnet link, started,
+# its data under SAVE_DIR (qBittorrent answers "Ok." or "Fails.").
+il_qbt_add() {
+  local what
+  case $3 in
+    magnet:*) what=(--form-string "urls=$3") ;;
+    *) what=(-F "torrents=@$3") ;;
+  esac
+  [ "$(curl -sf "${what[@]}" --form-string "savepath=$2" --form-string paused=false \
+    "http://127.0.0.1:$1/api/v2/torrents/add" 2>/dev/null)" = "Ok." ]
+}
+
+# il_qbt_info WEB_PORT: "PROGRESS STATE SIZE" of the only torrent: progress from 0 to 1 (1
+# only once every piece is checked), the state as the Web API names it (metaDL while fetching
+# metadata, checkingResumeData, downloading, stalledDL, uploading, stalledUP...), the size in
+# bytes (-1 while the metadata is unknown); "0 none 0" with no torrent, "0 unreachable 0" when
+# the Web API does not answer. curl and sed rather than a JSON parser: the answer is compact
+# JSON, and a poll must cost milliseconds for the times measured with it to mean anything.
+il_qbt_info() {
+  local json progress state size
+  json=$(curl -sf --max-time 2 "http://127.0.0.1:$1/api/v2/torrents/info" 2>/dev/null) || { echo "0 unreachable 0"; return 0; }
+  [ "$json" = "[]" ] && { echo "0 none 0"; return 0; }
+  progress=$(sed -n 's/.*"progress":\([-0-9.e+]*\).*/\1/p' <<<"$json")
+  state=$(sed -n 's/.*"state":"\([A-Za-z]*\)".*/\1/p' <<<"$json")
+  size=$(sed -n 's/.*"total_size":\([-0-9]*\).*/\1/p' <<<"$json")
+  echo "${progress:-0} ${state:-unknown} ${size:-0}"
+}
+
+# il_qbt_seeding WEB_PORT PEER_PORT: complete, and serving peers. qBittorrent 4.5 reports a
+# torrent it has just checked as seeding (stalledUP) up to a second before it accepts peers
+# for it: a connection in that window is closed right after the handshake, and a leecher may
+# not dial again for a minute (libtorrent does not). So the seeder must also answer a
+# handshake for the torrent.
+il_qbt_seeding() {
+  local progress state hash
+  read -r progress state _ < <(il_qbt_info "$1")
+  [ "$progress" = 1 ] && [[ $state == @(uploading|stalledUP|forcedUP) ]] || return 1
+  hash=$(curl -sf --max-time 2 "http://127.0.0.1:$1/api/v2/torrents/info" 2>/dev/null |
+    sed -n 's/.*"hash":"\([0-9a-f]*\)".*/\1/p')
+  [ -n "$hash" ] && il_serves "$2" "$hash"
+}
+
+il_qbt_complete() { # WEB_PORT: every byte downloaded and checked
+  local progress
+  read -r progress _ < <(il_qbt_info "$1")
+  [ "$progress" = 1 ]
+}
+
+il_qbt_has_metadata() { # WEB_PORT: the torrent knows its info dictionary (no longer metaDL)
+  local state size
+  read -r _ state size < <(il_qbt_info "$1")
+  [ "$state" != metaDL ] && [ "${size:-0}" -gt 0 ]
+}

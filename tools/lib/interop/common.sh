@@ -164,6 +164,12 @@ il_has_seeder() { # ANNOUNCE_URL HASH: true once the tracker lists a seeder
   [ "$(il_seeders "$1" "$2")" -ge 1 ]
 }
 
+# il_serves PORT HASH: the peer on 127.0.0.1:PORT answers a BitTorrent handshake for the
+# torrent (it has the torrent running, not merely listed).
+il_serves() {
+  "$IL_PY" "$IL_LIB/net.py" handshake 127.0.0.1 "$1" "$2"
+}
+
 # il_random_file PATH BYTES: random data (incompressible, no accidental matches between files).
 il_random_file() {
   mkdir -p "$(dirname "$1")"
@@ -188,8 +194,9 @@ il_same_tree() {
 }
 
 # il_tail LOG...: the last lines of each log, indented, for a FAIL report. Noise goes first:
-# terminal escapes, blank lines, every periodic status line of pyto but the last, the stack
-# trace the JDK logs at debug level when a signal ends the JVM, Transmission's "Saved" lines.
+# terminal escapes, blank lines, every periodic status line of pyto (a magnet's "fetching
+# metadata" ones too) but the last, the stack trace the JDK logs at debug level when a signal
+# ends the JVM, Transmission's "Saved" lines.
 il_tail() {
   local log
   for log in "$@"; do
@@ -197,7 +204,7 @@ il_tail() {
     echo "    --- $(basename "$log") (last lines)"
     tr '\r' '\n' <"$log" | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' |
       grep -v -E '^\s*$|Runtime\.exit|^java\.lang\.Throwable|^\s+at java\.base/|\] (Saved "|web )' |
-      awk '/  down .*  up .*  peers / { status = $0; next } { print } END { if (status) print status }' |
+      awk '/  down .*  up .*  peers |  fetching metadata \(/ { status = $0; next } { print } END { if (status) print status }' |
       tail -n 15 | sed 's/^/    | /'
   done
 }

@@ -3,15 +3,30 @@
 
 Run with Debian's /usr/bin/python3: the libtorrent module belongs to it.
 
-  lt.py seed TORRENT SAVE_PATH --port P [--peer HOST:PORT ...] [--fast]
+  lt.py seed TORRENT SAVE_PATH --port P [--peer HOST:PORT ...] [--fast] [--keep-seeds]
+                                 [--no-upload] [--no-pex] [--count-upload]
       checks the data under SAVE_PATH, prints "seeding" once it has it all, then seeds until
-      SIGTERM/SIGINT (then tells the trackers "stopped" and exits 0).
-  lt.py download TORRENT SAVE_PATH --port P [--peer HOST:PORT ...] [--timeout S]
-      downloads into SAVE_PATH, closes the files and exits 0 once complete; 1 on timeout.
+      SIGTERM/SIGINT (then tells the trackers "stopped", prints "uploaded N" and exits 0). It
+      serves the metadata to magnet leechers (BEP 9). --keep-seeds keeps connections to other
+      seeds (libtorrent closes them by default); --no-upload never unchokes anyone and grants
+      no allowed-fast piece, so no peer gets a byte of data from it (it still sends metadata
+      and PEX); --no-pex turns peer exchange off for the torrent (it neither reads nor sends it);
+      --count-upload waits a second when stopped, so that the upload it prints is all of it
+      (libtorrent adds up its counters once a second).
+  lt.py download TORRENT|MAGNET SAVE_PATH --port P [--peer HOST:PORT ...] [--timeout S]
+      downloads into SAVE_PATH, closes the files and exits 0 once complete; 1 on timeout. A
+      magnet link's metadata comes from its peers (x.pe, --peer) or trackers (tr); "metadata
+      received" is printed when it has it.
+  lt.py magnet TORRENT
+      prints the torrent's magnet link as libtorrent makes it (make_magnet_uri).
+  lt.py parse-magnet MAGNET
+      prints what libtorrent reads in a magnet link, a line each: "hash H", "name N",
+      "tracker URL" (each), "peer HOST:PORT" (each).
   lt.py hash TORRENT
       prints the v1 info hash (SHA-1 of the info dictionary) as libtorrent computes it.
   lt.py describe TORRENT
-      prints "name total_size num_pieces piece_length num_files" as libtorrent reads them.
+      prints "name total_size num_pieces piece_length num_files metadata_size" as libtorrent
+      reads them (metadata_size: the bytes of the info dictionary, what BEP 9 transfers).
   lt.py create PATH OUT --tracker URL [--piece-length N] [--hybrid]
       writes a torrent of PATH: v1 only, or a v1+v2 hybrid with --hybrid.
 
@@ -32,9 +47,18 @@ def log(msg):
     print(f"[lt {time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
-def loopback_settings(port, fast):
+def loopback_settings(port, fast, keep_seeds=False, no_upload=False):
     """Settings for one peer on 127.0.0.1 among others on 127.0.0.1 (see shared/INTEROP.md)."""
     settings = lt.high_performance_seed() if fast else {}
+    if keep_seeds:
+        # A seed closes its connection to another seed at once, by default: a peer that must
+        # tell others of a seeder through PEX has to stay connected to it.
+        settings["close_redundant_connections"] = False
+    if no_upload:
+        # Nobody is ever unchoked and no piece is allowed fast (BEP 6): a peer may talk to
+        # this one (handshakes, metadata, PEX) but never download data from it.
+        settings["unchoke_slots_limit"] = 0
+        settings["allowed_fast_set_size"] = 0
     settings.update({
         "listen_interfaces": f"127.0.0.1:{port}",
         "outgoing_interfaces": "127.0.0.1",
@@ -71,14 +95,38 @@ def drain(ses):
                           lt.peer_error_alert, lt.peer_disconnected_alert, lt.peer_connect_alert,
                           lt.torrent_error_alert, lt.file_error_alert, lt.hash_failed_alert,
                           lt.listen_failed_alert, lt.listen_succeeded_alert, lt.state_changed_alert,
-                          lt.torrent_finished_alert, lt.peer_ban_alert)):
+                          lt.torrent_finished_alert, lt.peer_ban_alert, lt.metadata_failed_alert)):
             log(a.message())
+        if isinstance(a, lt.metadata_received_alert):
+            # with the time since the epoch, for the scripts to measure from their own start
+            log(f"metadata received at {time.time():.3f}")
 
 
-def add(ses, args):
-    params = lt.add_torrent_params()
-    params.ti = lt.torrent_info(args.torrent)
+def log_peers(h, known):
+    """Logs each peer connected or gone since the last call; returns those connected now."""
+    now = {}
+    for p in h.get_peer_info():
+        ip, port = p.ip
+        direction = "outgoing" if p.flags & lt.peer_info.local_connection else "incoming"
+        client = p.client.decode(errors="replace") if isinstance(p.client, bytes) else p.client
+        now[f"{ip}:{port}"] = f"{direction}, {client}"
+    for ep in sorted(now.keys() - known):
+        log(f"peer connected: {ep} ({now[ep]})")
+    for ep in sorted(known - now.keys()):
+        log(f"peer gone: {ep}")
+    return set(now)
+
+
+def add(ses, args, flags=0):
+    if args.torrent.startswith("magnet:"):
+        # the info hash, name, trackers (tr) and peers (x.pe) of the link; the metadata comes
+        # from peers over ut_metadata (BEP 9)
+        params = lt.parse_magnet_uri(args.torrent)
+    else:
+        params = lt.add_torrent_params()
+        params.ti = lt.torrent_info(args.torrent)
     params.save_path = args.save_path
+    params.flags |= flags
     return ses.add_torrent(params)
 
 
@@ -86,11 +134,23 @@ def run_seed(args):
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     signal.signal(signal.SIGINT, lambda *_: stop.append(1))
-    ses = lt.session(loopback_settings(args.port, args.fast))
-    h = add(ses, args)
+    ses = lt.session(loopback_settings(args.port, args.fast, args.keep_seeds, args.no_upload))
+    if args.no_upload:
+        # Loopback peers fall in libtorrent's "local" peer class, which ignores the unchoke
+        # slots (and rate limits): put every address in the global class instead, so that
+        # unchoke_slots_limit 0 holds for them too.
+        f = lt.ip_filter()
+        f.add_rule("0.0.0.0", "255.255.255.255", 1 << lt.session.global_peer_class_id)
+        ses.set_peer_class_filter(f)
+    h = add(ses, args, lt.torrent_flags.disable_pex if args.no_pex else 0)
     announced = False
+    peers = set()
+    next_peers = 0
     while not stop:
         drain(ses)
+        if time.monotonic() >= next_peers:
+            next_peers = time.monotonic() + 0.5
+            peers = log_peers(h, peers)
         s = h.status()
         if not announced and s.is_seeding:
             log(f"seeding {s.name}: {s.total_wanted} bytes checked")
@@ -102,8 +162,11 @@ def run_seed(args):
             log(f"error: {s.errc.message()}")
             return 1
         time.sleep(0.1)
+    if args.count_upload:
+        time.sleep(1.1)
     s = h.status()
     log(f"stopping: uploaded {s.all_time_upload} bytes")
+    print(f"uploaded {s.all_time_upload}", flush=True)  # payload only: no metadata, no protocol
     ses.remove_torrent(h)  # sends "stopped" to the trackers, bounded by stop_tracker_timeout
     time.sleep(0.3)
     drain(ses)
@@ -149,6 +212,22 @@ def run_download(args):
     return 0
 
 
+def run_magnet(args):
+    print(lt.make_magnet_uri(lt.torrent_info(args.torrent)))
+    return 0
+
+
+def run_parse_magnet(args):
+    p = lt.parse_magnet_uri(args.magnet)
+    print(f"hash {p.info_hashes.v1}")
+    print(f"name {p.name}")
+    for t in p.trackers:
+        print(f"tracker {t}")
+    for host, port in p.peers:
+        print(f"peer {host}:{port}")
+    return 0
+
+
 def run_create(args):
     fs = lt.file_storage()
     lt.add_files(fs, args.path)
@@ -173,10 +252,15 @@ def main():
         c.add_argument("--peer", action="append", default=[])
         if name == "seed":
             c.add_argument("--fast", action="store_true", help="lt.high_performance_seed() settings")
+            c.add_argument("--keep-seeds", action="store_true", help="keep connections to other seeds")
+            c.add_argument("--no-upload", action="store_true", help="unchoke nobody, allow nothing fast")
+            c.add_argument("--no-pex", action="store_true", help="no peer exchange for the torrent")
+            c.add_argument("--count-upload", action="store_true", help="a second to count the upload")
         else:
             c.add_argument("--timeout", type=float, default=120)
-    for name in ("hash", "describe"):
+    for name in ("hash", "describe", "magnet"):
         sub.add_parser(name).add_argument("torrent")
+    sub.add_parser("parse-magnet").add_argument("magnet")
     c = sub.add_parser("create")
     c.add_argument("path")
     c.add_argument("out")
@@ -191,11 +275,15 @@ def main():
         return run_download(args)
     if args.cmd == "create":
         return run_create(args)
+    if args.cmd == "magnet":
+        return run_magnet(args)
+    if args.cmd == "parse-magnet":
+        return run_parse_magnet(args)
     ti = lt.torrent_info(args.torrent)  # raises on anything libtorrent refuses
     if args.cmd == "hash":
         print(str(ti.info_hashes().v1))
     else:
-        print(ti.name(), ti.total_size(), ti.num_pieces(), ti.piece_length(), ti.num_files())
+        print(ti.name(), ti.total_size(), ti.num_pieces(), ti.piece_length(), ti.num_files(), len(ti.info_section()))
     return 0
 
 

@@ -10,6 +10,10 @@
       not answer sensibly.
   net.py aria2 RPC_PORT
       prints "COMPLETED TOTAL STATUS" of the only download of an aria2c started with --enable-rpc.
+  net.py handshake HOST PORT INFO_HASH_HEX
+      exits 0 when the peer at HOST:PORT answers a BitTorrent handshake for the torrent with
+      its own (so it serves the torrent now), 1 otherwise (refused, reset, closed, wrong hash,
+      or no answer within 2 s).
 """
 
 import json
@@ -129,6 +133,23 @@ def aria2(rpc_port):
     return f"{d['completedLength']} {d['totalLength']} {state}"
 
 
+def handshake(host, port, info_hash_hex):
+    info_hash = bytes.fromhex(info_hash_hex)
+    ours = b"\x13BitTorrent protocol" + bytes(8) + info_hash + b"-IP0001-" + os.urandom(12)
+    try:
+        with socket.create_connection((host, port), timeout=2) as sock:
+            sock.sendall(ours)
+            theirs = b""
+            while len(theirs) < 68:
+                chunk = sock.recv(68 - len(theirs))
+                if not chunk:
+                    return False
+                theirs += chunk
+    except OSError:
+        return False
+    return theirs[:20] == ours[:20] and theirs[28:48] == info_hash
+
+
 def main():
     cmd = sys.argv[1] if len(sys.argv) > 1 else ""
     if cmd == "free-ports" and len(sys.argv) == 3:
@@ -137,6 +158,8 @@ def main():
         print(seeders(sys.argv[2], sys.argv[3]))
     elif cmd == "aria2" and len(sys.argv) == 3:
         print(aria2(sys.argv[2]))
+    elif cmd == "handshake" and len(sys.argv) == 5:
+        return 0 if handshake(sys.argv[2], int(sys.argv[3]), sys.argv[4]) else 1
     else:
         print(__doc__, file=sys.stderr)
         return 2

@@ -11,11 +11,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Stream;
+import pyto.dht.DhtConfig;
+import pyto.dht.DhtNode;
+import pyto.metainfo.MagnetLink;
 import pyto.metainfo.Metainfo;
 import pyto.metainfo.MetainfoParser;
 import pyto.metainfo.TorrentCreator;
+import pyto.session.DhtSettings;
 import pyto.session.Session;
 import pyto.session.Torrent;
 import pyto.session.TorrentStatus;
@@ -24,9 +29,11 @@ import pyto.tracker.TrackerServer;
 
 /**
  * {@code pyto demo}: a whole swarm on this machine, in this process. It makes a payload of
- * random files and a torrent of them, starts the embedded tracker and the seeders, lets the
- * leechers download (and trade with each other), checks every byte, prints the throughput,
- * and cleans up. Everything listens on 127.0.0.1 only.
+ * random files and a torrent of them, starts the embedded tracker (or, with {@code --dht},
+ * a DHT bootstrap node) and the seeders, lets the leechers download (and trade with each
+ * other), checks every byte, prints the throughput, and cleans up. With {@code --dht} the
+ * leechers start from a magnet link and find everyone through the DHT (BEP 5, 9). Everything
+ * listens on 127.0.0.1 only.
  */
 final class DemoCommand implements Main.Command {
 
@@ -47,13 +54,15 @@ final class DemoCommand implements Main.Command {
 
     @Override
     public String usage() {
-        return "pyto demo [--size BYTES] [--seeders N] [--leechers N] [--trace]\n"
-                + "                                   a local swarm in one process (default 64M, 1 seeder, 3 leechers)";
+        return "pyto demo [--size BYTES] [--seeders N] [--leechers N] [--dht] [--trace]\n"
+                + "                                   a local swarm in one process (default 64M, 1 seeder, 3 leechers);\n"
+                + "                                   --dht: no tracker, the leechers start from a magnet link and\n"
+                + "                                   find the others through a small DHT on 127.0.0.1";
     }
 
     @Override
     public int run(List<String> argv) throws Exception {
-        Args args = Args.parse(argv, Args.names("--size", "--seeders", "--leechers"), Args.names("--trace"));
+        Args args = Args.parse(argv, Args.names("--size", "--seeders", "--leechers"), Args.names("--trace", "--dht"));
         long size = Args.parseSize("--size", args.value("--size").orElse("64M"));
         if (size < 1 || size > (64L << 30)) {
             throw new UsageException("--size must be between 1 byte and 64 GiB");
@@ -63,30 +72,39 @@ final class DemoCommand implements Main.Command {
 
         Path root = Files.createTempDirectory("pyto-demo-");
         try {
-            return demo(root, size, seeders, leechers, args.flag("--trace"));
+            return demo(root, size, seeders, leechers, args.flag("--dht"), args.flag("--trace"));
         } finally {
             deleteTree(root);
         }
     }
 
-    private int demo(Path root, long size, int seeders, int leechers, boolean trace) throws Exception {
-        out.printf("pyto demo: %s of random data, %d seeder(s), %d leecher(s), everything on 127.0.0.1%n",
-                Units.size(size), seeders, leechers);
+    private int demo(Path root, long size, int seeders, int leechers, boolean dht, boolean trace) throws Exception {
+        out.printf("pyto demo: %s of random data, %d seeder(s), %d leecher(s), everything on 127.0.0.1%s%n",
+                Units.size(size), seeders, leechers, dht ? ", peers found through the DHT" : "");
         Path payload = makePayload(root.resolve("seed"), size);
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        try (TrackerServer tracker = TrackerServer.start(new InetSocketAddress(loopback, 0),
-                TrackerServer.Config.DEFAULTS.withInterval(Duration.ofSeconds(2)))) {
+        try (TrackerServer tracker = dht ? null : TrackerServer.start(new InetSocketAddress(loopback, 0),
+                TrackerServer.Config.DEFAULTS.withInterval(Duration.ofSeconds(2)));
+             DhtNode router = dht ? DhtNode.start(DhtConfig.of(loopback, 0)) : null) {
             ProgressLine hashing = ProgressLine.forTerminal(out);
-            byte[] torrentFile = TorrentCreator.create(payload,
-                    TorrentCreator.Options.defaults().withTrackerTiers(List.of(List.of(tracker.announceUrl()))),
+            TorrentCreator.Options options = TorrentCreator.Options.defaults();
+            if (tracker != null) {
+                options = options.withTrackerTiers(List.of(List.of(tracker.announceUrl())));
+            }
+            byte[] torrentFile = TorrentCreator.create(payload, options,
                     (done, total) -> hashing.update("hashing " + ProgressLine.percent(done, total)));
             hashing.finish();
             Metainfo metainfo = MetainfoParser.parse(torrentFile);
-            out.printf("torrent %s: %s pieces of %s, info hash %s; tracker %s%n", metainfo.name(),
+            MagnetLink magnet = MagnetLink.of(metainfo);
+            out.printf("torrent %s: %s pieces of %s, info hash %s; %s%n", metainfo.name(),
                     Units.exact(metainfo.pieceCount()), Units.size(metainfo.pieceLength()), metainfo.infoHash().hex(),
-                    tracker.announceUrl());
+                    tracker != null ? "tracker " + tracker.announceUrl()
+                            : "DHT bootstrap node 127.0.0.1:" + router.port() + "; the leechers start from " + magnet.uri());
 
-            Session.Config config = Session.Config.defaults().withBind(loopback).withPort(0).withAnnouncer(QUICK);
+            Session.Config config = Session.Config.defaults().withBind(loopback).withPort(0).withAnnouncer(QUICK)
+                    .withDht(router == null ? DhtSettings.OFF : DhtSettings.defaults()
+                            .withStateDirectory(Optional.empty()).withBootstrap(List.of(router.localAddress()))
+                            .withIntervals(Duration.ofSeconds(1), Duration.ofSeconds(2)));
             if (trace) {
                 config = config.withTrace(new TracePrinter(out));
             }
@@ -102,7 +120,8 @@ final class DemoCommand implements Main.Command {
                 for (int i = 0; i < leechers; i++) {
                     Session s = Session.start(config);
                     sessions.add(s);
-                    downloads.add(s.add(metainfo, root.resolve("leecher" + (i + 1))));
+                    Path into = root.resolve("leecher" + (i + 1));
+                    downloads.add(dht ? s.add(magnet, into) : s.add(metainfo, into));
                 }
                 if (!watch(downloads)) {
                     return Main.FAILURE;

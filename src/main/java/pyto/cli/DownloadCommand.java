@@ -7,10 +7,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import pyto.metainfo.MagnetLink;
 import pyto.metainfo.Metainfo;
 import pyto.metainfo.MetainfoParser;
+import pyto.session.DhtSettings;
 import pyto.session.RateLimits;
 import pyto.session.Session;
 import pyto.session.Torrent;
@@ -51,7 +53,8 @@ final class DownloadCommand implements Main.Command {
                 ? "pyto seed FILE.torrent -d DIR [-p PORT] [--peer HOST:PORT ...] [--max-up RATE] [--trace]\n"
                 + "                                   check the data in DIR, then seed until interrupted"
                 : "pyto download FILE.torrent|MAGNET ... [-d DIR] [-p PORT] [--peer HOST:PORT ...] [--ratio R] [--seed]\n"
-                + "            [--max-down RATE] [--max-up RATE] [--trace]\n"
+                + "            [--max-down RATE] [--max-up RATE] [--no-dht] [--dht-port N] [--dht-bootstrap HOST:PORT ...]\n"
+                + "            [--state DIR] [--trace]\n"
                 + "                                   download, then seed until uploaded >= R x size (default 1.0;\n"
                 + "                                   0: stop when complete; --seed: until interrupted); a magnet link\n"
                 + "                                   (quote it) gets its metadata from peers first (BEP 9)";
@@ -59,8 +62,8 @@ final class DownloadCommand implements Main.Command {
 
     @Override
     public int run(List<String> argv) throws Exception {
-        Args args = Args.parse(argv, Args.names("-d|--dir", "-p|--port", "--peer", "--ratio", "--max-down", "--max-up"),
-                Args.names("--seed", "--trace"));
+        Args args = Args.parse(argv, Args.names("-d|--dir", "-p|--port", "--peer", "--ratio", "--max-down", "--max-up",
+                "--dht-port", "--dht-bootstrap", "--state"), Args.names("--seed", "--trace", "--no-dht"));
         if (args.operands().isEmpty()) {
             throw new UsageException("missing torrent file or magnet link (usage: " + usage().lines().findFirst().orElse("") + ")");
         }
@@ -89,7 +92,7 @@ final class DownloadCommand implements Main.Command {
             }
         }
 
-        Session.Config config = Session.Config.defaults().withPort(port);
+        Session.Config config = Session.Config.defaults().withPort(port).withDht(dhtSettings(args));
         if (args.flag("--trace")) {
             config = config.withTrace(new TracePrinter(out));
         }
@@ -168,6 +171,34 @@ final class DownloadCommand implements Main.Command {
                     Units.size(s.downloaded()), Units.duration(Duration.ofMillis((long) (seconds * 1000))),
                     Units.rate(s.downloaded() / seconds), Units.size(s.uploaded()), s.ratio());
         }
+    }
+
+    /**
+     * The DHT (BEP 5): on by default, on the peer port's number, bootstrapped by the well-known
+     * routers, its id and good nodes kept in the state directory between runs.
+     */
+    private DhtSettings dhtSettings(Args args) throws UsageException {
+        if (args.flag("--no-dht")) {
+            return DhtSettings.OFF;
+        }
+        DhtSettings dht = DhtSettings.defaults();
+        if (args.value("--dht-port").isPresent()) {
+            dht = dht.withPort(args.intValue("--dht-port", 0, 0, 65535));
+        }
+        if (!args.values("--dht-bootstrap").isEmpty()) {
+            List<InetSocketAddress> nodes = new ArrayList<>();
+            for (String node : args.values("--dht-bootstrap")) {
+                nodes.add(PeerAddresses.parse("--dht-bootstrap", node, false));
+            }
+            dht = dht.withBootstrap(nodes);
+        }
+        if (args.value("--state").isPresent()) {
+            dht = dht.withStateDirectory(Optional.of(Path.of(args.value("--state").get())));
+        }
+        if (args.flag("--trace")) {
+            dht = dht.withTrace(new TracePrinter(out));
+        }
+        return dht;
     }
 
     private static double ratio(Args args) throws UsageException {

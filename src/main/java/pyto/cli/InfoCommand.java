@@ -108,6 +108,10 @@ final class InfoCommand implements Main.Command {
                 out.printf("  tier %d: %s%n", t + 1, String.join(" ", m.trackerTiers().get(t)));
             }
         }
+        if (!m.dhtNodes().isEmpty()) {
+            row("dht nodes", Integer.toString(m.dhtNodes().size()));
+            m.dhtNodes().forEach(n -> out.println("  " + n.getHostString() + ":" + n.getPort()));
+        }
         if (!m.webSeeds().isEmpty()) {
             row("web seeds", Integer.toString(m.webSeeds().size()));
             m.webSeeds().forEach(u -> out.println("  " + u));

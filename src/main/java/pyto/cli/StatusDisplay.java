@@ -82,17 +82,22 @@ final class StatusDisplay {
     static String line(TorrentStatus s) {
         String name = s.name().length() > 28 ? s.name().substring(0, 27) + "~" : s.name();
         return switch (s.state()) {
-            case METADATA -> String.format(Locale.ROOT, "%s  fetching metadata (%d peers, %d with metadata)  down %s",
-                    name, s.peers(), s.metadataSources(), Units.rate(s.downloadRate()));
+            case METADATA -> String.format(Locale.ROOT, "%s  fetching metadata (%d peers, %d with metadata)%s  down %s",
+                    name, s.peers(), s.metadataSources(), dht(s), Units.rate(s.downloadRate()));
             case CHECKING -> String.format(Locale.ROOT, "%s  checking %s", name,
                     ProgressLine.percent(s.checkedBytes(), s.totalBytes()));
             case FAILED -> name + "  failed: " + s.error().orElse("unknown error");
-            default -> String.format(Locale.ROOT, "%s  %6s  down %s  up %s  peers %d/%d%s  %s",
+            default -> String.format(Locale.ROOT, "%s  %6s  down %s  up %s  peers %d/%d%s%s  %s",
                     name, ProgressLine.percent(s.completedBytes(), s.totalBytes()),
-                    Units.rate(s.downloadRate()), Units.rate(s.uploadRate()), s.peers(), s.knownPeers(),
+                    Units.rate(s.downloadRate()), Units.rate(s.uploadRate()), s.peers(), s.knownPeers(), dht(s),
                     s.eta().map(e -> "  eta " + Units.duration(e)).orElse(""),
                     s.state().name().toLowerCase(Locale.ROOT));
         };
+    }
+
+    /** What the DHT (BEP 5) brings: the nodes our node knows, and the peers it found for this torrent. */
+    private static String dht(TorrentStatus s) {
+        return s.dhtNodes() < 0 ? "" : String.format(Locale.ROOT, "  dht %d nodes, %d peers", s.dhtNodes(), s.dhtPeers());
     }
 
     /** A line for each tracker whose state or error changed since the last call. */

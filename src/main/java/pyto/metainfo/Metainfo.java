@@ -1,5 +1,6 @@
 package pyto.metainfo;
 
+import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -27,6 +28,7 @@ import java.util.Optional;
  * @param trackerTiers  BEP 12 tiers of tracker URLs; just {@code [[announce]]} without an announce-list
  * @param isPrivate     BEP 27: use only the torrent's trackers, no DHT or peer exchange
  * @param webSeeds      BEP 19 url-list, kept for later
+ * @param dhtNodes      BEP 5 {@code nodes}: DHT nodes to start from, host names left unresolved
  */
 public record Metainfo(
         String name,
@@ -42,12 +44,14 @@ public record Metainfo(
         Optional<String> comment,
         Optional<String> createdBy,
         Optional<Instant> creationDate,
-        List<String> webSeeds) {
+        List<String> webSeeds,
+        List<InetSocketAddress> dhtNodes) {
 
     public Metainfo {
         files = List.copyOf(files);
         trackerTiers = trackerTiers.stream().map(List::copyOf).toList();
         webSeeds = List.copyOf(webSeeds);
+        dhtNodes = List.copyOf(dhtNodes);
         infoBytes = infoBytes.clone();
     }
 

@@ -2,11 +2,13 @@ package pyto.metainfo;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -36,6 +38,9 @@ public final class MetainfoParser {
 
     /** The largest torrent file read. Real ones are kilobytes; the biggest known are a few MiB. */
     public static final int MAX_TORRENT_FILE_BYTES = 64 * 1024 * 1024;
+
+    /** DHT nodes kept from a torrent's {@code nodes}: a handful is plenty to start from. */
+    static final int MAX_DHT_NODES = 50;
 
     /** 9999-12-31T23:59:59Z: a creation date beyond it is garbage, not a date. */
     private static final long LAST_SENSIBLE_SECOND = 253_402_300_799L;
@@ -76,7 +81,7 @@ public final class MetainfoParser {
                     + ", not a dictionary");
         }
         return metainfo(InfoDictParser.parse(infoDict), torrent.rawBytes("info").orElseThrow(),
-                TrackerUrls.tiers(torrent), TrackerUrls.webSeeds(torrent),
+                TrackerUrls.tiers(torrent), TrackerUrls.webSeeds(torrent), dhtNodes(torrent),
                 text(torrent, "comment"), text(torrent, "created by"), creationDate(torrent));
     }
 
@@ -104,12 +109,12 @@ public final class MetainfoParser {
                     + ", not a dictionary");
         }
         return metainfo(InfoDictParser.parse(infoDict), infoBytes, TrackerUrls.cleanTiers(trackerTiers),
-                TrackerUrls.cleanStrings(webSeeds), Optional.empty(), Optional.empty(), Optional.empty());
+                TrackerUrls.cleanStrings(webSeeds), List.of(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     private static Metainfo metainfo(InfoDictParser.Info info, byte[] infoBytes, List<List<String>> tiers,
-                                     List<String> webSeeds, Optional<String> comment, Optional<String> createdBy,
-                                     Optional<Instant> creationDate) {
+                                     List<String> webSeeds, List<InetSocketAddress> dhtNodes, Optional<String> comment,
+                                     Optional<String> createdBy, Optional<Instant> creationDate) {
         return new Metainfo(
                 info.name(),
                 info.pieceLength(),
@@ -124,7 +129,25 @@ public final class MetainfoParser {
                 comment,
                 createdBy,
                 creationDate,
-                webSeeds);
+                webSeeds,
+                dhtNodes);
+    }
+
+    /**
+     * BEP 5's {@code nodes}: DHT nodes to start from, each a list of a host and a port. They are
+     * for people and the DHT, not for the torrent's identity, so one that makes no sense is
+     * left out rather than refusing the torrent; names are not looked up here.
+     */
+    private static List<InetSocketAddress> dhtNodes(BDict torrent) {
+        List<InetSocketAddress> nodes = new ArrayList<>();
+        for (BValue node : torrent.list("nodes").map(BList::values).orElse(List.of())) {
+            if (nodes.size() < MAX_DHT_NODES && node instanceof BList(List<BValue> pair) && pair.size() == 2
+                    && pair.get(0) instanceof BString host && pair.get(1) instanceof BInteger(long port)
+                    && port > 0 && port <= 0xffff && !host.text().isBlank()) {
+                nodes.add(InetSocketAddress.createUnresolved(host.text(), (int) port));
+            }
+        }
+        return nodes;
     }
 
     /**

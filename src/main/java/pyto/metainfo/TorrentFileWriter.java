@@ -44,6 +44,10 @@ final class TorrentFileWriter {
         if (!torrent.webSeeds().isEmpty()) {
             put(entries, "url-list", strings(torrent.webSeeds()));
         }
+        if (!torrent.dhtNodes().isEmpty()) { // BEP 5: [[host, port], ...]
+            put(entries, "nodes", new BList(torrent.dhtNodes().stream().<BValue>map(n ->
+                    BList.of(BString.of(n.getHostString()), new BInteger(n.getPort()))).toList()));
+        }
 
         // dictionary: d<key><value>...e
         ByteArrayOutputStream out = new ByteArrayOutputStream();

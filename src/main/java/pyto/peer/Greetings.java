@@ -34,7 +34,8 @@ final class Greetings {
         int allowed = swarm.settings().allowedFast();
         List<Integer> allowedFast = have == null || allowed == 0 ? List.of()
                 : AllowedFastSet.of(peer.address().getAddress(), swarm.infoHash(), have.pieceCount(), allowed);
-        peer.sendFirstMessages(extendedHandshake(peer), have, allowedFast);
+        int dhtPort = swarm.usesDht() ? swarm.settings().dhtPort() : 0;
+        peer.sendFirstMessages(extendedHandshake(peer), have, allowedFast, dhtPort);
     }
 
     /** The metadata is known now: peers that lack it hear its size (and a private torrent's new rules). */

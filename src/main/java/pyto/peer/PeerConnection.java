@@ -44,6 +44,7 @@ public final class PeerConnection implements MetadataPeer {
     /** Both sides set the fast extension's bit (BEP 6), and the extension protocol's (BEP 10). */
     private final boolean fast;
     private final boolean extended;
+    private final boolean dht;
     private final PeerUpload upload;
     private final PeerExtensions extensions;
 
@@ -59,6 +60,7 @@ public final class PeerConnection implements MetadataPeer {
         this.fast = ours.supports(Handshake.Extension.FAST) && remote.supports(Handshake.Extension.FAST);
         this.extended = ours.supports(Handshake.Extension.EXTENSION_PROTOCOL)
                 && remote.supports(Handshake.Extension.EXTENSION_PROTOCOL);
+        this.dht = ours.supports(Handshake.Extension.DHT) && remote.supports(Handshake.Extension.DHT);
         RateMeter uploaded = new RateMeter();
         PeerExtensions[] ext = new PeerExtensions[1]; // the writer asks for the peer's ids at each write
         this.writer = new PeerWriter(socket, swarm::codec, swarm::readBlock, () -> ext[0].theirs(),
@@ -138,7 +140,11 @@ public final class PeerConnection implements MetadataPeer {
             case PeerMessage.Piece(int piece, int begin, byte[] data) -> // none comes before we ask
                     downloads.on(e -> { }, d -> d.onPiece(new Block(piece, begin, data.length), data));
             case PeerMessage.Cancel(int piece, int begin, int length) -> upload.onCancel(new Block(piece, begin, length));
-            case PeerMessage.Port p -> { } // BEP 5: the peer's DHT node; pyto has no DHT yet
+            case PeerMessage.Port(int port) -> { // BEP 5: where the peer's DHT node listens
+                if (dht && port > 0) {
+                    swarm.events().dhtNodeSeen(new InetSocketAddress(socket.remote().getAddress(), port));
+                }
+            }
             case PeerMessage.HaveAll a -> {
                 requireFast(message);
                 downloads.on(EarlyHaves::haveAll, PeerDownload::onHaveAll);
@@ -238,9 +244,10 @@ public final class PeerConnection implements MetadataPeer {
     /**
      * What we say first, right after the handshakes: our extended handshake (BEP 10), then
      * what we have: a bitfield, have_all or have_none (BEP 6), or, while our pieces are not
-     * known yet, have_none or nothing; then the pieces the peer may fetch while choked.
+     * known yet, have_none or nothing; then the pieces the peer may fetch while choked; then
+     * our DHT node's port (BEP 5), to a peer that runs a node too.
      */
-    void sendFirstMessages(ExtensionMessage.ExtendedHandshake ours, Bitfield have, List<Integer> allowedFast) {
+    void sendFirstMessages(ExtensionMessage.ExtendedHandshake ours, Bitfield have, List<Integer> allowedFast, int dhtPort) {
         if (extended) {
             writer.send(ours);
         }
@@ -249,6 +256,9 @@ public final class PeerConnection implements MetadataPeer {
             upload.grantAllowedFast(allowedFast, have);
         } else if (fast) {
             writer.send(new PeerMessage.HaveNone());
+        }
+        if (dht && dhtPort > 0) {
+            writer.send(new PeerMessage.Port(dhtPort)); // BEP 5: our node, for the peer's routing table
         }
     }
 

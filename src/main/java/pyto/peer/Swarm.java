@@ -54,11 +54,12 @@ public final class Swarm {
      * @param pexInterval    how often peers exchange peer lists (BEP 11: once a minute)
      * @param allowedFast    how many pieces a peer may fetch from us while choked (BEP 6 suggests
      *                       10; 0 for a client that never uploads)
+     * @param dhtPort        our DHT node's UDP port, told to peers in a port message (BEP 5); 0 without a DHT
      * @param downloadLimits every connection's reads take from these buckets (the torrent's and the session's)
      * @param uploadLimits   and its writes from these
      */
     public record Settings(MessageTrace trace, int maxPeers, PeerTimeouts timeouts, int listenPort,
-                           Duration pexInterval, int allowedFast, List<TokenBucket> downloadLimits,
+                           Duration pexInterval, int allowedFast, int dhtPort, List<TokenBucket> downloadLimits,
                            List<TokenBucket> uploadLimits) {
         public Settings {
             downloadLimits = List.copyOf(downloadLimits);
@@ -67,7 +68,7 @@ public final class Swarm {
     }
 
     private final InfoHash infoHash;
-    private final Handshake ourHandshake;
+    private final PeerId ourId;
     private final SwarmEvents events;
     private final Settings settings;
     private final MetadataExchange metadata;
@@ -85,9 +86,7 @@ public final class Swarm {
 
     public Swarm(InfoHash infoHash, PeerId ourId, SwarmEvents events, Settings settings) {
         this.infoHash = infoHash;
-        this.ourHandshake = Handshake.of(infoHash, ourId)
-                .with(Handshake.Extension.EXTENSION_PROTOCOL)
-                .with(Handshake.Extension.FAST);
+        this.ourId = ourId;
         this.events = events;
         this.settings = settings;
         this.peers = new PeerList(ourId, settings.maxPeers());
@@ -318,8 +317,20 @@ public final class Swarm {
         return infoHash;
     }
 
+    /**
+     * Our handshake: the extension protocol (BEP 10) and the fast extension (BEP 6) always;
+     * the DHT (BEP 5) when we run a node and the torrent is not private (BEP 27).
+     */
     public Handshake handshake() {
-        return ourHandshake;
+        Handshake h = Handshake.of(infoHash, ourId)
+                .with(Handshake.Extension.EXTENSION_PROTOCOL)
+                .with(Handshake.Extension.FAST);
+        return usesDht() ? h.with(Handshake.Extension.DHT) : h;
+    }
+
+    /** Whether this torrent's peers hear of our DHT node: we run one, and the torrent is not private. */
+    boolean usesDht() {
+        return settings.dhtPort() > 0 && !isPrivate();
     }
 
     /** The torrent's pieces, or null until they are ready. */
@@ -333,7 +344,7 @@ public final class Swarm {
     }
 
     /** BEP 27: a private torrent's peers come from its trackers only (false while the metadata is not known). */
-    boolean isPrivate() {
+    public boolean isPrivate() {
         Metainfo m = metainfo;
         return m != null && m.isPrivate();
     }

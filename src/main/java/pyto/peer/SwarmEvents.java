@@ -35,6 +35,10 @@ public interface SwarmEvents {
     default void peersDiscovered(List<InetSocketAddress> peers) {
     }
 
+    /** A peer told us where its DHT node listens (BEP 5 port message): a node for our routing table. */
+    default void dhtNodeSeen(InetSocketAddress node) {
+    }
+
     /** A peer told us the address it sees us at (BEP 10 {@code yourip}). */
     default void externalAddress(InetAddress address) {
     }

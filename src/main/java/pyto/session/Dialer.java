@@ -89,7 +89,7 @@ final class Dialer {
         } catch (Handshakes.SelfConnectionException e) {
             directory.markSelf(target);
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "dial {0} failed: {1}", address, e.getMessage());
+            LOG.log(System.Logger.Level.DEBUG, "dial {0} failed: {1}", address, e.getMessage() != null ? e.getMessage() : e.toString());
             directory.failed(target);
         } finally {
             halfOpen.release();

@@ -14,6 +14,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import pyto.concurrent.Scope;
 import pyto.concurrent.TokenBucket;
 import pyto.concurrent.Workers;
+import pyto.dht.DhtConfig;
+import pyto.dht.DhtNode;
 import pyto.metainfo.InfoHash;
 import pyto.metainfo.MagnetLink;
 import pyto.metainfo.Metainfo;
@@ -53,57 +55,64 @@ public final class Session implements AutoCloseable {
      *                           silent peers and quiet connections are looked at as often
      * @param peerTimeouts       when we send keep-alives, and how long a peer may say nothing
      * @param pexInterval        how often peers exchange peer lists (BEP 11: once a minute; tests shorten it)
+     * @param dht                the DHT node (BEP 5), on by default
      */
     public record Config(InetAddress bind, int port, int maxPeersPerTorrent, int maxPeers, int numWant,
                          MessageTrace trace, Announcer.Config announcer, int uploadSlots, Duration chokeRound,
-                         PeerTimeouts peerTimeouts, Duration pexInterval) {
+                         PeerTimeouts peerTimeouts, Duration pexInterval, DhtSettings dht) {
 
         public static Config defaults() {
             return new Config(null, 6881, 50, 200, 50, MessageTrace.NONE,
                     Announcer.Config.DEFAULTS, Choker.REGULAR_SLOTS, Duration.ofSeconds(10), PeerTimeouts.DEFAULTS,
-                    Duration.ofMinutes(1));
+                    Duration.ofMinutes(1), DhtSettings.defaults());
         }
 
         public Config withBind(InetAddress address) {
             return new Config(address, port, maxPeersPerTorrent, maxPeers, numWant, trace,
-                    announcer, uploadSlots, chokeRound, peerTimeouts, pexInterval);
+                    announcer, uploadSlots, chokeRound, peerTimeouts, pexInterval, dht);
         }
 
         public Config withPort(int p) {
             return new Config(bind, p, maxPeersPerTorrent, maxPeers, numWant, trace,
-                    announcer, uploadSlots, chokeRound, peerTimeouts, pexInterval);
+                    announcer, uploadSlots, chokeRound, peerTimeouts, pexInterval, dht);
         }
 
         public Config withMaxPeers(int perTorrent, int total) {
             return new Config(bind, port, perTorrent, total, numWant, trace,
-                    announcer, uploadSlots, chokeRound, peerTimeouts, pexInterval);
+                    announcer, uploadSlots, chokeRound, peerTimeouts, pexInterval, dht);
         }
 
         public Config withTrace(MessageTrace t) {
             return new Config(bind, port, maxPeersPerTorrent, maxPeers, numWant, t,
-                    announcer, uploadSlots, chokeRound, peerTimeouts, pexInterval);
+                    announcer, uploadSlots, chokeRound, peerTimeouts, pexInterval, dht);
         }
 
         public Config withAnnouncer(Announcer.Config a) {
             return new Config(bind, port, maxPeersPerTorrent, maxPeers, numWant, trace,
-                    a, uploadSlots, chokeRound, peerTimeouts, pexInterval);
+                    a, uploadSlots, chokeRound, peerTimeouts, pexInterval, dht);
         }
 
         /** Keep-alive and silence limits; tests shorten them. */
         public Config withPeerTimeouts(PeerTimeouts timeouts) {
             return new Config(bind, port, maxPeersPerTorrent, maxPeers, numWant, trace,
-                    announcer, uploadSlots, chokeRound, timeouts, pexInterval);
+                    announcer, uploadSlots, chokeRound, timeouts, pexInterval, dht);
         }
 
         /** How often peers exchange peer lists (BEP 11); tests shorten it. */
         public Config withPexInterval(Duration interval) {
             return new Config(bind, port, maxPeersPerTorrent, maxPeers, numWant, trace,
-                    announcer, uploadSlots, chokeRound, peerTimeouts, interval);
+                    announcer, uploadSlots, chokeRound, peerTimeouts, interval, dht);
+        }
+
+        /** The DHT node's settings; {@link DhtSettings#OFF} for none. */
+        public Config withDht(DhtSettings settings) {
+            return new Config(bind, port, maxPeersPerTorrent, maxPeers, numWant, trace,
+                    announcer, uploadSlots, chokeRound, peerTimeouts, pexInterval, settings);
         }
 
         public Config withChoking(int slots, Duration round) {
             return new Config(bind, port, maxPeersPerTorrent, maxPeers, numWant, trace,
-                    announcer, slots, round, peerTimeouts, pexInterval);
+                    announcer, slots, round, peerTimeouts, pexInterval, dht);
         }
     }
 
@@ -116,9 +125,12 @@ public final class Session implements AutoCloseable {
     private final TokenBucket downloadLimit = new TokenBucket(0);
     private final TokenBucket uploadLimit = new TokenBucket(0);
 
-    private Session(Config config, ServerSocket listener) {
+    private final DhtNode dht; // null without a DHT
+
+    private Session(Config config, ServerSocket listener, DhtNode dht) {
         this.config = config;
         this.listener = listener;
+        this.dht = dht;
     }
 
     /** Opens the listening socket and starts accepting peers. */
@@ -134,10 +146,42 @@ public final class Session implements AutoCloseable {
             listener.close();
             throw new IOException("cannot listen on port " + config.port() + ": " + e.getMessage(), e);
         }
-        Session session = new Session(config, listener);
+        DhtNode dht;
+        try {
+            dht = config.dht().enabled() ? startDht(config, listener) : null;
+        } catch (IOException e) {
+            listener.close();
+            throw e;
+        }
+        Session session = new Session(config, listener, dht);
         IncomingPeers incoming = new IncomingPeers(listener, session.scope, session::torrent);
         session.scope.fork("accept", incoming::acceptLoop);
         return session;
+    }
+
+    /**
+     * The DHT node (BEP 5), on the port number of the TCP listener unless the settings name
+     * another. When that UDP port is taken, the node takes any free one rather than leave the
+     * session without a DHT: peers learn the port from our port messages anyway.
+     */
+    private static DhtNode startDht(Config config, ServerSocket listener) throws IOException {
+        DhtSettings settings = config.dht();
+        int port = settings.port() == DhtSettings.SAME_AS_PEERS ? listener.getLocalPort() : settings.port();
+        DhtConfig dht = DhtConfig.of(config.bind() != null ? config.bind() : InetAddress.getByName("0.0.0.0"), port)
+                .withBootstrap(settings.bootstrap()).withTrace(settings.trace());
+        if (settings.stateDirectory().isPresent()) {
+            dht = dht.withStateDirectory(settings.stateDirectory().get());
+        }
+        try {
+            return DhtNode.start(dht);
+        } catch (IOException e) {
+            if (settings.port() != DhtSettings.SAME_AS_PEERS) {
+                throw new IOException("cannot open the DHT's UDP port " + port + ": " + e.getMessage(), e);
+            }
+            LOG.log(System.Logger.Level.WARNING, "UDP port {0} is taken; the DHT takes another", port);
+            return DhtNode.start(new DhtConfig(dht.bindAddress(), 0, dht.stateDirectory(), dht.bootstrap(),
+                    dht.trace(), dht.clock(), dht.limits()));
+        }
     }
 
     /** Adds a torrent and starts it: check what is on disk in {@code downloadDir}, then download or seed. */
@@ -277,6 +321,11 @@ public final class Session implements AutoCloseable {
         return peerId;
     }
 
+    /** The session's DHT node, unless the DHT is off. */
+    public Optional<DhtNode> dht() {
+        return Optional.ofNullable(dht);
+    }
+
     Config config() {
         return config;
     }
@@ -327,6 +376,9 @@ public final class Session implements AutoCloseable {
             listener.close();
         } catch (IOException ignored) {
             // the port is released either way
+        }
+        if (dht != null) {
+            dht.close(); // after the torrents: their lookups end with them
         }
         scope.close();
     }

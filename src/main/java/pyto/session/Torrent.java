@@ -1,6 +1,7 @@
 package pyto.session;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import pyto.concurrent.Scope;
 import pyto.concurrent.TokenBucket;
+import pyto.dht.DhtNode;
 import pyto.metainfo.InfoHash;
 import pyto.metainfo.MagnetLink;
 import pyto.metainfo.Metainfo;
@@ -86,7 +88,7 @@ public final class Torrent implements SwarmEvents {
         Session.Config config = session.config();
         this.swarm = new Swarm(link.infoHash(), session.peerId(), this, new Swarm.Settings(config.trace(),
                 config.maxPeersPerTorrent(), config.peerTimeouts(), session.port(), config.pexInterval(),
-                config.uploadSlots() == 0 ? 0 : AllowedFastSet.DEFAULT_SIZE,
+                config.uploadSlots() == 0 ? 0 : AllowedFastSet.DEFAULT_SIZE, session.dht().map(DhtNode::port).orElse(0),
                 List.of(downloadLimit, session.downloadLimit()), List.of(uploadLimit, session.uploadLimit())));
         this.peers = new TorrentPeers(session, swarm, this::left);
         peers.add(link.peers());
@@ -180,7 +182,7 @@ public final class Torrent implements SwarmEvents {
     private void run(Scope run) throws Exception {
         boolean peersStarted = false;
         if (content == null) {
-            peers.start(run, link.trackerTiers(), () -> false);
+            peers.start(run, link.trackerTiers(), List.of(), () -> false);
             peersStarted = true;
             run.forkPeriodic("metadata", Duration.ofSeconds(1), swarm::metadataTick);
             Metainfo metainfo = metadata.await(link, downloadDir);
@@ -204,7 +206,7 @@ public final class Torrent implements SwarmEvents {
         state.moveTo(complete ? State.SEEDING : State.DOWNLOADING);
         pieces.startVerifiers(run);
         if (!peersStarted) {
-            peers.start(run, c.metainfo().trackerTiers(), () -> c.picker().isComplete());
+            peers.start(run, c.metainfo().trackerTiers(), c.metainfo().dhtNodes(), () -> c.picker().isComplete());
         }
     }
 
@@ -279,6 +281,16 @@ public final class Torrent implements SwarmEvents {
     @Override
     public void peersDiscovered(List<InetSocketAddress> discovered) {
         peers.add(discovered);
+    }
+
+    @Override
+    public void dhtNodeSeen(InetSocketAddress node) {
+        session.dht().ifPresent(dht -> dht.ping(node));
+    }
+
+    @Override
+    public void externalAddress(InetAddress address) {
+        session.dht().ifPresent(dht -> dht.learnExternalAddress(address));
     }
 
     /**
@@ -372,8 +384,8 @@ public final class Torrent implements SwarmEvents {
     }
 
     public TorrentStatus status() {
-        return TorrentStatus.of(name(), infoHash(), state.now(), state.error(), content, swarm, peers.known(),
-                peers.trackerStatus());
+        return TorrentStatus.of(name(), infoHash(), state.now(), state.error(), content, swarm, peers,
+                session.dht().map(d -> d.status().goodNodes()).orElse(-1));
     }
 
     /** The connected peers, for a peer list. */

@@ -2,13 +2,19 @@ package pyto.session;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import pyto.concurrent.Scope;
+import pyto.dht.DhtNode;
+import pyto.dht.LookupObserver;
+import pyto.dht.LookupResult;
 import pyto.peer.Handshakes;
 import pyto.peer.PeerConnection;
 import pyto.peer.PeerSocket;
@@ -44,6 +50,10 @@ final class TorrentPeers {
 
     private final ReentrantLock lock = new ReentrantLock();
     private AnnounceGroup trackers; // guarded by lock
+    private final Set<InetSocketAddress> fromDht = ConcurrentHashMap.newKeySet(); // peers the DHT gave, for the status
+
+    /** While the DHT gave no peer, it is asked again after this, then twice as long each time. */
+    static final Duration FIRST_DHT_RETRY = Duration.ofSeconds(5);
 
     /** @param left what we tell the trackers is left to download */
     TorrentPeers(Session session, Swarm swarm, LongSupplier left) {
@@ -58,11 +68,12 @@ final class TorrentPeers {
 
     /**
      * Starts finding peers in {@code run}: the trackers of {@code tiers}, the periodic round
-     * (choking, silent peers, peer exchange) and the dialler.
+     * (choking, silent peers, peer exchange), the dialler, and the DHT, which {@code dhtNodes}
+     * (a .torrent's own) help to start.
      *
      * @param complete whether we have every piece (a seed chokes differently, and needs no more peers)
      */
-    void start(Scope run, List<List<String>> tiers, BooleanSupplier complete) {
+    void start(Scope run, List<List<String>> tiers, List<InetSocketAddress> dhtNodes, BooleanSupplier complete) {
         AnnounceGroup group = new AnnounceGroup(tiers, this::announceRequest, this::add, session.config().announcer(),
                 new Random());
         lock.lock();
@@ -74,6 +85,55 @@ final class TorrentPeers {
         group.start(run);
         run.forkPeriodic("choker", session.config().chokeRound(), () -> round(complete.getAsBoolean()));
         run.fork("dialer", () -> dialer.run(run));
+        session.dht().ifPresent(node -> {
+            if (!swarm.isPrivate()) {
+                dhtNodes.forEach(node::addNode); // a .torrent's nodes (BEP 5): a start for our routing table
+            }
+            run.fork("dht", () -> askTheDht(node));
+        });
+    }
+
+    /**
+     * The DHT's part in finding peers (BEP 5), on a thread of the run: a lookup with an announce
+     * at once, an announce again every {@link DhtSettings#announceInterval()}, and a lookup
+     * every {@link DhtSettings#lookupInterval()} while we are short of peers (sooner while the
+     * DHT has given none, as when our node has only begun to fill its table). A private torrent
+     * (BEP 27) never touches the DHT. Interrupting the run ends the lookup under way.
+     */
+    private void askTheDht(DhtNode node) throws InterruptedException {
+        DhtSettings settings = session.config().dht();
+        long nextAnnounce = 0;
+        Duration retry = min(FIRST_DHT_RETRY, settings.lookupInterval());
+        while (!swarm.isPrivate()) {
+            long now = System.nanoTime();
+            LookupResult found;
+            if (now - nextAnnounce >= 0) {
+                found = node.announce(swarm.infoHash(), session.port(), false);
+                nextAnnounce = now + settings.announceInterval().toNanos();
+            } else {
+                found = node.getPeers(swarm.infoHash(), LookupObserver.NONE);
+            }
+            fromDht.addAll(found.peers());
+            add(found.peers());
+            Duration wait;
+            if (fromDht.isEmpty()) {
+                wait = retry;
+                retry = min(retry.multipliedBy(2), settings.lookupInterval());
+            } else {
+                wait = swarm.peers().size() < FEW_PEERS ? settings.lookupInterval()
+                        : Duration.ofNanos(Math.max(0, nextAnnounce - System.nanoTime()));
+            }
+            Thread.sleep(min(wait, Duration.ofNanos(Math.max(0, nextAnnounce - System.nanoTime()))));
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** How many peers the DHT has given this torrent. */
+    int peersFromDht() {
+        return fromDht.size();
     }
 
     /** Addresses to try, from a tracker, the command line, peer exchange or another source. */

@@ -20,6 +20,8 @@ import pyto.tracker.TrackerStatus;
  * @param eta             time to completion at the current rate, when downloading and moving
  * @param error           why the torrent failed, when it did
  * @param metadataSources while fetching the metadata (BEP 9): connected peers that offer it
+ * @param dhtNodes        good nodes in the session's DHT routing table (BEP 5); -1 without a DHT
+ * @param dhtPeers        peers the DHT gave this torrent
  */
 public record TorrentStatus(
         String name,
@@ -39,11 +41,13 @@ public record TorrentStatus(
         Optional<String> error,
         long wastedBytes,
         long hashFailures,
-        int metadataSources) {
+        int metadataSources,
+        int dhtNodes,
+        int dhtPeers) {
 
     /** A snapshot of a torrent's parts; {@code content} is null while the metadata is not known. */
     static TorrentStatus of(String name, InfoHash infoHash, Torrent.State state, Optional<String> error,
-                            TorrentContent content, Swarm swarm, int knownPeers, List<TrackerStatus> trackers) {
+                            TorrentContent content, Swarm swarm, TorrentPeers peers, int dhtNodes) {
         long total = content == null ? 0 : content.metainfo().totalLength();
         long left = content == null ? 0 : content.picker().bytesLeft();
         double down = swarm.downloaded().rate();
@@ -51,9 +55,9 @@ public record TorrentStatus(
                 ? Optional.of(Duration.ofSeconds((long) (left / down))) : Optional.empty();
         return new TorrentStatus(name, infoHash, state, total, total - left,
                 content == null ? 0 : content.checkedBytes(), down, swarm.uploaded().rate(),
-                swarm.downloaded().total(), swarm.uploaded().total(), swarm.peers().size(), knownPeers,
-                eta, trackers, error, swarm.wastedBytes(), swarm.hashFailures(),
-                content == null ? swarm.metadataSources() : 0);
+                swarm.downloaded().total(), swarm.uploaded().total(), swarm.peers().size(), peers.known(),
+                eta, peers.trackerStatus(), error, swarm.wastedBytes(), swarm.hashFailures(),
+                content == null ? swarm.metadataSources() : 0, dhtNodes, peers.peersFromDht());
     }
 
     /** Whether every piece is verified (never while the metadata is not known). */

@@ -11,7 +11,10 @@ final class SameTorrent {
     private SameTorrent() {
     }
 
-    /** Every field equal; {@code informational} includes comment, created by and creation date. */
+    /**
+     * Every field equal; {@code informational} includes what lies outside the info dictionary
+     * besides trackers and web seeds: comment, created by, creation date, DHT nodes.
+     */
     static void assertSameTorrent(Metainfo actual, Metainfo expected, boolean informational) {
         assertThat(actual.name()).isEqualTo(expected.name());
         assertThat(actual.pieceLength()).isEqualTo(expected.pieceLength());
@@ -25,6 +28,7 @@ final class SameTorrent {
         assertThat(actual.isPrivate()).isEqualTo(expected.isPrivate());
         assertThat(actual.webSeeds()).isEqualTo(expected.webSeeds());
         if (informational) {
+            assertThat(actual.dhtNodes()).isEqualTo(expected.dhtNodes());
             assertThat(actual.comment()).isEqualTo(expected.comment());
             assertThat(actual.createdBy()).isEqualTo(expected.createdBy());
             assertThat(actual.creationDate()).isEqualTo(expected.creationDate());

@@ -50,7 +50,7 @@ class TorrentPiecesTest {
         storage = new Storage(metainfo, Files.createDirectories(dir.resolve("download")));
         picker = new PiecePicker(PieceGeometry.of(metainfo), new Random(1));
         Swarm swarm = new Swarm(metainfo.infoHash(), PeerId.generate(), NO_EVENTS, new Swarm.Settings(
-                MessageTrace.NONE, 10, PeerTimeouts.DEFAULTS, 0, Duration.ofMinutes(1), 10, List.of(), List.of()));
+                MessageTrace.NONE, 10, PeerTimeouts.DEFAULTS, 0, Duration.ofMinutes(1), 10, 0, List.of(), List.of()));
         pieces = new TorrentPieces(swarm, picker, storage, PIECE); // room for one piece's blocks
         picker.onBitfield(Bitfield.full(metainfo.pieceCount()));
     }

@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -133,6 +134,27 @@ class ExtensionsIT {
                 }
                 assertThat(answer.get()).isEqualTo(new PeerMessage.Reject(3, 0, BLOCK));
             }
+        }
+        swarm.assertNoThreadLeft();
+    }
+
+    /** BEP 21: two seeds have nothing for each other; the one that hears the other only uploads hangs up. */
+    @Test
+    void twoSeedsDoNotKeepAConnection() throws Exception {
+        TestSwarm swarm = TestSwarm.create(dir, PIECE, false, 300_000);
+        try (swarm) {
+            AtomicInteger handshakes = new AtomicInteger();
+            Session first = swarm.session(c -> c.withTrace((peer, outgoing, message) -> {
+                if (!outgoing && message instanceof ExtendedHandshake h && h.uploadOnly()) {
+                    handshakes.incrementAndGet();
+                }
+            }));
+            Torrent a = first.add(swarm.metainfo, swarm.root.resolve("seed"));
+            assertThat(a.awaitState(Set.of(Torrent.State.SEEDING), DROP)).isEqualTo(Torrent.State.SEEDING);
+            Torrent b = swarm.seeder();
+            b.addPeers(List.of(TestSwarm.addressOf(first)));
+            await().atMost(DROP).until(() -> handshakes.get() > 0); // they met, and said they only upload
+            await().atMost(DROP).until(() -> a.peers().isEmpty() && b.peers().isEmpty());
         }
         swarm.assertNoThreadLeft();
     }

@@ -45,7 +45,7 @@ class Ipv6IT {
                             .withPieceLength(32 * 1024),
                     (done, total) -> { }));
             assertThat(tracker.announceUrl()).startsWith("http://[");
-            Session.Config config = Session.Config.defaults().withBind(v6).withPort(0)
+            Session.Config config = Session.Config.defaults().withBind(v6).withPort(0).withDht(DhtSettings.OFF)
                     .withAnnouncer(TestSwarm.FAST_ANNOUNCES);
             try (Session seeder = Session.start(config); Session leecherSession = Session.start(config)) {
                 seeder.add(metainfo, seedDir);

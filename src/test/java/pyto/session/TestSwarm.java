@@ -107,7 +107,7 @@ final class TestSwarm implements AutoCloseable {
 
     static Session.Config loopbackConfig() {
         return Session.Config.defaults().withBind(InetAddress.getLoopbackAddress()).withPort(0)
-                .withAnnouncer(FAST_ANNOUNCES);
+                .withAnnouncer(FAST_ANNOUNCES).withDht(DhtSettings.OFF);
     }
 
     /**

@@ -198,7 +198,7 @@ class StorageTest {
         Metainfo evil = new Metainfo(t.metainfo.name(), 4, t.metainfo.pieces(),
                 List.of(new FileEntry(List.of("..", "..", "evil"), 4, 0, false)), true, 4,
                 t.metainfo.infoHash(), new byte[0], List.of(), false,
-                Optional.empty(), Optional.empty(), Optional.empty(), List.of());
+                Optional.empty(), Optional.empty(), Optional.empty(), List.of(), List.of());
 
         assertThatThrownBy(() -> new Storage(evil, dir.resolve("dl")))
                 .isInstanceOf(IOException.class)

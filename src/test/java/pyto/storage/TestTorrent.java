@@ -139,7 +139,7 @@ final class TestTorrent {
             }
             Metainfo metainfo = new Metainfo(name, pieceLength, new PieceHashes(hashes), files, multiFile,
                     total, new InfoHash(sha1(hashes)), new byte[0], List.of(), false,
-                    Optional.empty(), Optional.empty(), Optional.empty(), List.of());
+                    Optional.empty(), Optional.empty(), Optional.empty(), List.of(), List.of());
             return new TestTorrent(metainfo, all);
         }
     }
