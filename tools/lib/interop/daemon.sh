@@ -194,7 +194,7 @@ il_daemon_start() {
   shift 3
   IL_DAEMON_RUNS=$((${IL_DAEMON_RUNS:-0} + 1))
   il_spawn "$IL_SERVE_SECS" "$dir/daemon-$IL_DAEMON_RUNS.log" "${PYTO[@]}" daemon --state "$dir/state" -d "$dir/dl" \
-    -p "$peer" --rpc-port "$rpc" "$@"
+    -p "$peer" --rpc-port "$rpc" --no-dht "$@"
   IL_DAEMON_PID=$IL_PID
   il_wait_until 30 il_daemon_answers "$rpc"
 }

@@ -6,14 +6,17 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import pyto.daemon.Daemon;
 import pyto.daemon.DaemonConfig;
 import pyto.daemon.RpcPassword;
-import pyto.daemon.StateDir;
+import pyto.dht.StateDirectory;
+import pyto.session.DhtSettings;
 import pyto.session.Session;
 
 /**
@@ -41,6 +44,7 @@ final class DaemonCommand implements Main.Command {
     public String usage() {
         return "pyto daemon [--state DIR] [-d DIR] [-p N] [--rpc-port N] [--rpc-bind ADDR] [--rpc-host NAME ...]\n"
                 + "            [--rpc-password P] [--download-root DIR ...] [--max-down RATE] [--max-up RATE]\n"
+                + "            [--no-dht] [--dht-bootstrap HOST:PORT ...]\n"
                 + "                                   run in the foreground, keep torrents across restarts, and take\n"
                 + "                                   orders over Transmission's RPC (default http://127.0.0.1:9091)";
     }
@@ -48,13 +52,15 @@ final class DaemonCommand implements Main.Command {
     @Override
     public int run(List<String> argv) throws Exception {
         Args args = Args.parse(argv, Args.names("--state", "-d|--dir", "-p|--port", "--rpc-port", "--rpc-bind",
-                "--rpc-host", "--rpc-password", "--download-root", "--max-down", "--max-up"), Args.names());
+                "--rpc-host", "--rpc-password", "--download-root", "--max-down", "--max-up", "--dht-bootstrap"),
+                Args.names("--no-dht"));
         if (!args.operands().isEmpty()) {
             throw new UsageException("pyto daemon takes no operands (add torrents with pyto remote add): " + args.operands());
         }
-        Path state = args.value("--state").map(Path::of).orElse(StateDir.defaultDir()).toAbsolutePath();
+        Path state = args.value("--state").map(Path::of).orElse(StateDirectory.standard()).toAbsolutePath();
         DaemonConfig config = DaemonConfig.defaults(state)
-                .withSession(Session.Config.defaults().withPort(args.intValue("--port", DEFAULT_PEER_PORT, 0, 65535)))
+                .withSession(Session.Config.defaults().withPort(args.intValue("--port", DEFAULT_PEER_PORT, 0, 65535))
+                        .withDht(dhtSettings(args, state)))
                 .withRpc(new InetSocketAddress(bindAddress(args), args.intValue("--rpc-port",
                         DaemonConfig.DEFAULT_RPC_PORT, 0, 65535)), new HashSet<>(args.values("--rpc-host")))
                 .withDownloadRoots(args.values("--download-root").stream().map(p -> Path.of(p).toAbsolutePath()).toList())
@@ -95,6 +101,22 @@ final class DaemonCommand implements Main.Command {
             err.println("pyto: stopped");
             err.flush();
         }
+    }
+
+    /** The DHT (BEP 5), as pyto download has it, its id and good nodes kept in the daemon's state directory. */
+    private static DhtSettings dhtSettings(Args args, Path state) throws UsageException {
+        if (args.flag("--no-dht")) {
+            return DhtSettings.OFF;
+        }
+        DhtSettings dht = DhtSettings.defaults().withStateDirectory(Optional.of(state));
+        if (!args.values("--dht-bootstrap").isEmpty()) {
+            List<InetSocketAddress> nodes = new ArrayList<>();
+            for (String node : args.values("--dht-bootstrap")) {
+                nodes.add(PeerAddresses.parse("--dht-bootstrap", node, false));
+            }
+            dht = dht.withBootstrap(nodes);
+        }
+        return dht;
     }
 
     private static InetAddress bindAddress(Args args) throws UsageException {

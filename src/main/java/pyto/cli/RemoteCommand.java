@@ -14,7 +14,7 @@ import pyto.daemon.Json;
 import pyto.daemon.RpcClient;
 import pyto.daemon.RpcException;
 import pyto.daemon.RpcPassword;
-import pyto.daemon.StateDir;
+import pyto.dht.StateDirectory;
 import pyto.metainfo.MetainfoParser;
 
 /**
@@ -115,7 +115,7 @@ final class RemoteCommand implements Main.Command {
             throw new UsageException("--auth needs USER:PASSWORD");
         }
         if (auth.isEmpty()) {
-            Path file = RpcPassword.file(args.value("--state").map(Path::of).orElse(StateDir.defaultDir()));
+            Path file = RpcPassword.file(args.value("--state").map(Path::of).orElse(StateDirectory.standard()));
             boolean local = List.of("127.0.0.1", "localhost", "[::1]").contains(uri.getHost());
             if (local && Files.isReadable(file)) {
                 auth = Optional.of(RpcPassword.USER + ":" + RpcPassword.read(file));

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import pyto.concurrent.Scope;
+import pyto.dht.StateDirectory;
 import pyto.session.RateLimits;
 import pyto.session.Session;
 
@@ -24,7 +25,7 @@ import pyto.session.Session;
  * and the web page ({@link StaticFiles}).
  *
  * <pre>{@code
- * try (Daemon daemon = Daemon.start(DaemonConfig.defaults(StateDir.defaultDir()))) {
+ * try (Daemon daemon = Daemon.start(DaemonConfig.defaults(StateDirectory.standard()))) {
  *     daemon.awaitCloseRequest();   // a "session-close" call; or Ctrl-C runs close()
  * }
  * }</pre>

@@ -61,7 +61,7 @@ final class SessionMethods {
                 .put("alt-speed-time-day", 127).put("alt-speed-time-enabled", false).put("alt-speed-time-end", 1020)
                 .put("alt-speed-up", 50).put("blocklist-enabled", false).put("blocklist-size", 0).put("blocklist-url", "")
                 .put("cache-size-mb", 0).put("config-dir", daemon.stateDir().toString())
-                .put("dht-enabled", false).put("download-dir", s.downloadDir().toString())
+                .put("dht-enabled", daemon.sessionConfig().dht().enabled()).put("download-dir", s.downloadDir().toString())
                 .put("download-dir-free-space", freeBytes(s.downloadDir()))
                 .put("download-queue-enabled", false).put("download-queue-size", 5)
                 .put("encryption", "tolerated").put("idle-seeding-limit", 30).put("idle-seeding-limit-enabled", false)

@@ -58,7 +58,7 @@ class DaemonIT {
     private PytoProcess daemon(String log, int peerPort, int rpcPort) throws Exception {
         PytoProcess p = PytoProcess.start(dir, log, "daemon", "--state", dir.resolve("state").toString(),
                 "-d", dir.resolve("dl").toString(), "-p", Integer.toString(peerPort),
-                "--rpc-port", Integer.toString(rpcPort), "--rpc-password", PASSWORD);
+                "--rpc-port", Integer.toString(rpcPort), "--rpc-password", PASSWORD, "--no-dht");
         PytoProcess.awaitPort(rpcPort);
         return p;
     }

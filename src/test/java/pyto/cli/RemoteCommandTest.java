@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import pyto.daemon.Daemon;
 import pyto.daemon.DaemonConfig;
 import pyto.metainfo.TorrentCreator;
+import pyto.session.DhtSettings;
 import pyto.session.Session;
 
 /**
@@ -43,7 +44,8 @@ class RemoteCommandTest {
         torrent = Files.write(dir.resolve("album.torrent"), TorrentCreator.create(data,
                 TorrentCreator.Options.defaults().withPieceLength(16 * 1024), (d, t) -> { }));
         daemon = Daemon.start(DaemonConfig.defaults(dir.resolve("state")).withDownloadDir(dir.resolve("dl"))
-                .withSession(Session.Config.defaults().withBind(InetAddress.getLoopbackAddress()).withPort(0))
+                .withSession(Session.Config.defaults().withBind(InetAddress.getLoopbackAddress()).withPort(0)
+                        .withDht(DhtSettings.OFF))
                 .withRpc(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Set.of()));
     }
 

@@ -27,6 +27,7 @@ import java.util.stream.Stream;
 import pyto.metainfo.Metainfo;
 import pyto.metainfo.MetainfoParser;
 import pyto.metainfo.TorrentCreator;
+import pyto.session.DhtSettings;
 import pyto.session.Session;
 import pyto.session.Torrent;
 import pyto.tracker.Announcer;
@@ -82,7 +83,7 @@ final class DaemonFixture implements AutoCloseable {
 
     static Session.Config loopbackSession() {
         return Session.Config.defaults().withBind(InetAddress.getLoopbackAddress()).withPort(0)
-                .withAnnouncer(FAST_ANNOUNCES);
+                .withAnnouncer(FAST_ANNOUNCES).withDht(DhtSettings.OFF);
     }
 
     /** A seeder of the payload, returned once it has checked its data. */
