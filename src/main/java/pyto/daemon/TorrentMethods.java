@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import pyto.metainfo.MagnetLink;
-import pyto.metainfo.Metainfo;
 import pyto.metainfo.MetainfoException;
 import pyto.metainfo.MetainfoParser;
 

@@ -7,11 +7,12 @@ import pyto.piece.Bitfield;
 import pyto.wire.AllowedFastSet;
 import pyto.wire.ExtensionIds;
 import pyto.wire.ExtensionMessage.ExtendedHandshake;
+import pyto.wire.Handshake;
 import pyto.wire.PeerId;
 
 /**
- * What we tell each peer of a torrent about ourselves, and when. First, right after the
- * handshakes: our extended handshake (BEP 10), then what we have (a bitfield, or BEP 6's
+ * What we tell each peer of a torrent about ourselves, and when. In the handshake, the
+ * extensions we speak. First, right after the handshakes: our extended handshake (BEP 10), then what we have (a bitfield, or BEP 6's
  * have_all or have_none), then the pieces the peer may fetch while we choke it (BEP 6's
  * canonical allowed-fast set). Later: a new extended handshake when the metadata becomes
  * known (its size for peers that lack it, BEP 9; no metadata or peer exchange if the torrent
@@ -26,6 +27,17 @@ final class Greetings {
 
     Greetings(Swarm swarm) {
         this.swarm = swarm;
+    }
+
+    /**
+     * Our handshake (BEP 3): the extension protocol (BEP 10) and the fast extension (BEP 6)
+     * always; the DHT (BEP 5) when we run a node and the torrent is not private (BEP 27).
+     */
+    Handshake handshake(PeerId ourId) {
+        Handshake h = Handshake.of(swarm.infoHash(), ourId)
+                .with(Handshake.Extension.EXTENSION_PROTOCOL)
+                .with(Handshake.Extension.FAST);
+        return swarm.usesDht() ? h.with(Handshake.Extension.DHT) : h;
     }
 
     /** Greets a peer just admitted; {@code ready} is null while our pieces are not known. */

@@ -317,15 +317,9 @@ public final class Swarm {
         return infoHash;
     }
 
-    /**
-     * Our handshake: the extension protocol (BEP 10) and the fast extension (BEP 6) always;
-     * the DHT (BEP 5) when we run a node and the torrent is not private (BEP 27).
-     */
+    /** Our handshake, with the reserved bits of the extensions we speak ({@link Greetings#handshake}). */
     public Handshake handshake() {
-        Handshake h = Handshake.of(infoHash, ourId)
-                .with(Handshake.Extension.EXTENSION_PROTOCOL)
-                .with(Handshake.Extension.FAST);
-        return usesDht() ? h.with(Handshake.Extension.DHT) : h;
+        return greetings.handshake(ourId);
     }
 
     /** Whether this torrent's peers hear of our DHT node: we run one, and the torrent is not private. */

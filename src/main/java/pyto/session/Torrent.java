@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 import pyto.concurrent.Scope;
 import pyto.concurrent.TokenBucket;
 import pyto.dht.DhtNode;
@@ -66,12 +65,8 @@ public final class Torrent implements SwarmEvents {
     private final TokenBucket uploadLimit = new TokenBucket(0);
     private final AtomicBoolean completed = new AtomicBoolean();
 
-    private final TorrentState state = new TorrentState();
-    private final ReentrantLock lock = new ReentrantLock();
-    private Scope scope;                     // guarded by lock: the current run
-    // Written by a run's main task only, read by anyone:
-    private volatile TorrentContent content; // null until the metadata is known
-    private volatile boolean checked;        // the data on disk was checked once: a resume needs no check
+    private final TorrentState state = new TorrentState(); // and the current run
+    private volatile TorrentContent content; // written by a run's main task only; null until the metadata is known
 
     /** A torrent whose metadata we have. */
     Torrent(Session session, Metainfo metainfo, Path downloadDir) throws IOException {
@@ -98,19 +93,10 @@ public final class Torrent implements SwarmEvents {
 
     /** Starts a run: fetch the metadata or check the data (the first time), then download or seed. */
     void start() {
-        lock.lock();
-        try {
-            if (scope != null) {
-                return;
-            }
-            scope = new Scope("torrent " + name(), this::runFailed);
-            state.restart(content == null ? State.METADATA : !checked ? State.CHECKING
-                    : content.picker().isComplete() ? State.SEEDING : State.DOWNLOADING);
-            Scope run = scope;
-            run.fork("main", () -> run(run));
-        } finally {
-            lock.unlock();
-        }
+        TorrentContent c = content;
+        state.begin("torrent " + name(), c == null ? State.METADATA : !c.isChecked() ? State.CHECKING
+                : c.picker().isComplete() ? State.SEEDING : State.DOWNLOADING, this::runFailed,
+                run -> run.fork("main", () -> run(run)));
     }
 
     /**
@@ -129,14 +115,7 @@ public final class Torrent implements SwarmEvents {
 
     /** Ends the current run, leaving the torrent in {@code next} unless it failed. */
     private void stop(State next) {
-        Scope run;
-        lock.lock();
-        try {
-            run = scope;
-            scope = null;
-        } finally {
-            lock.unlock();
-        }
+        Scope run = state.end();
         if (run != null) {
             run.close();
         }
@@ -192,10 +171,9 @@ public final class Torrent implements SwarmEvents {
             swarm.onMetadata(metainfo);
         }
         TorrentContent c = content;
-        if (!checked) {
+        if (!c.isChecked()) { // the first run; a resume knows what it verified
             state.moveTo(State.CHECKING);
             c.check();
-            checked = true;
         }
         TorrentPieces pieces = swarm.pieces() != null ? swarm.pieces() : swarm.attach(c.picker(), c.storage());
         boolean complete = c.picker().isComplete();
@@ -235,13 +213,7 @@ public final class Torrent implements SwarmEvents {
      * yet, and what it has once it knows.)
      */
     void accept(PeerSocket socket, Handshake.Head head) throws IOException {
-        Scope run;
-        lock.lock();
-        try {
-            run = state.now() == State.CHECKING ? null : scope;
-        } finally {
-            lock.unlock();
-        }
+        Scope run = state.current(true);
         if (run == null) {
             socket.close();
             return;
@@ -295,33 +267,22 @@ public final class Torrent implements SwarmEvents {
 
     /**
      * A task of the run failed (the resume check could not read the disk, the files could not
-     * be finished, a bug in a verifier): its scope has cancelled the rest, and the torrent
-     * says why it stopped instead of staying in the state it was in.
+     * be finished, a bug in a verifier; its scope has cancelled the rest), or the disk did:
+     * the torrent says why it stopped instead of staying in the state it was in.
      */
-    private void runFailed(Throwable e) {
-        fail(e.getMessage() != null ? e.getMessage() : e.toString());
-    }
-
     @Override
     public void diskFailed(IOException e) {
+        runFailed(e);
+    }
+
+    private void runFailed(Throwable e) {
         fail(e.getMessage() != null ? e.getMessage() : e.toString());
     }
 
     /** Records why the torrent cannot go on and cancels its run; pausing or closing it later waits for the threads. */
     private void fail(String reason) {
-        if (!state.fail(reason)) {
-            return;
-        }
-        LOG.log(System.Logger.Level.ERROR, "{0}: {1}", name(), reason);
-        Scope run;
-        lock.lock();
-        try {
-            run = scope;
-        } finally {
-            lock.unlock();
-        }
-        if (run != null) {
-            run.cancel();
+        if (state.fail(reason)) {
+            LOG.log(System.Logger.Level.ERROR, "{0}: {1}", name(), reason);
         }
     }
 
@@ -368,8 +329,7 @@ public final class Torrent implements SwarmEvents {
 
     /** The metainfo, once known: at once for a .torrent, after the metadata exchange for a magnet link. */
     public Optional<Metainfo> metainfo() {
-        TorrentContent c = content;
-        return c == null ? Optional.empty() : Optional.of(c.metainfo());
+        return content().map(TorrentContent::metainfo);
     }
 
     /** The magnet link of this torrent. */
@@ -379,8 +339,7 @@ public final class Torrent implements SwarmEvents {
 
     /** The file (single-file torrent) or directory (multi-file) the torrent's data is in, once known. */
     public Optional<Path> location() {
-        TorrentContent c = content;
-        return c == null ? Optional.empty() : Optional.of(c.storage().location());
+        return content().map(c -> c.storage().location());
     }
 
     public TorrentStatus status() {
@@ -395,8 +354,7 @@ public final class Torrent implements SwarmEvents {
 
     /** What we tell the trackers is left to download. */
     private long left() {
-        TorrentContent c = content;
-        return c == null ? LEFT_WITHOUT_METADATA : c.picker().bytesLeft();
+        return content().map(c -> c.picker().bytesLeft()).orElse(LEFT_WITHOUT_METADATA);
     }
 
     Swarm swarm() {
