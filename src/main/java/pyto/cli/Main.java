@@ -101,6 +101,7 @@ public final class Main {
                 new DownloadCommand(System.out, false),
                 new DownloadCommand(System.out, true),
                 new TrackerCommand(System.out),
+                new DhtCommand(System.out),
                 new DemoCommand(System.out))) {
             commands.put(c.name(), c);
         }
