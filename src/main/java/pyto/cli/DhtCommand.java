@@ -54,15 +54,20 @@ final class DhtCommand implements Main.Command {
         return "pyto dht [--port N] [--bind ADDR] [--bootstrap HOST:PORT|none ...] [--state DIR|none] [--trace]\n"
                 + "                                   run a DHT node (default 0.0.0.0:6881, the public routers; on a\n"
                 + "                                   loopback --bind no bootstrap node), printing its table's size\n"
-                + "  pyto dht lookup INFOHASH|MAGNET [--bootstrap HOST:PORT ...] [--port N] [--bind ADDR] [--state DIR] [--trace]\n"
-                + "                                   find a torrent's peers in the DHT, showing each node asked";
+                + "  pyto dht lookup INFOHASH|MAGNET [--announce PORT] [--bootstrap HOST:PORT ...] [--port N] [--bind ADDR]\n"
+                + "                  [--state DIR] [--trace]\n"
+                + "                                   find a torrent's peers in the DHT, showing each node asked; with\n"
+                + "                                   --announce, then tell the closest nodes we are a peer on PORT";
     }
 
     @Override
     public int run(List<String> argv) throws Exception {
-        Args args = Args.parse(argv, Args.names("-p|--port", "--bind", "--bootstrap", "--state"), Args.names("--trace"));
+        Args args = Args.parse(argv, Args.names("-p|--port", "--bind", "--bootstrap", "--state", "--announce"), Args.names("--trace"));
         List<String> operands = args.operands();
         if (operands.isEmpty()) {
+            if (args.value("--announce").isPresent()) {
+                throw new UsageException("--announce goes with pyto dht lookup");
+            }
             return serve(args);
         }
         if (operands.get(0).equals("lookup") && operands.size() == 2) {
@@ -112,15 +117,23 @@ final class DhtCommand implements Main.Command {
             int known = node.status().nodes();
             out.println("Our routing table knows " + known + (known == 1 ? " node" : " nodes") + "; asking the closest to "
                     + target.shortHex() + "...");
-            LookupResult result = node.getPeers(infoHash, new HopPrinter(target));
+            int announcePort = args.intValue("--announce", 0, 1, 65535);
+            LookupResult result = announcePort > 0
+                    ? node.announce(infoHash, announcePort, false, new HopPrinter(target))
+                    : node.getPeers(infoHash, new HopPrinter(target));
             out.println();
             out.printf("%d queries, %d answers, %d ms. The closest nodes that answered:%n",
                     result.queries(), result.answers(), result.elapsed().toMillis());
             for (Contact c : result.closest()) {
-                out.printf("  %-28s %3d bits in common%n", c, c.id().sharedPrefixBits(target));
+                out.printf("  %-28s %s in common%n", c, bits(c.id().sharedPrefixBits(target)));
             }
-            out.println(result.peers().isEmpty() ? "No peers found." : result.peers().size() + " peers found:");
+            out.println(result.peers().isEmpty() ? "No peers found." : plural(result.peers().size(), "peer") + " found:");
             result.peers().forEach(p -> out.println("  " + address(p)));
+            if (announcePort > 0) {
+                out.println("Announced port " + announcePort + " to " + result.announced() + " of the "
+                        + result.tokens().size() + " closest nodes that gave a token.");
+                return result.announced() > 0 ? Main.OK : Main.FAILURE;
+            }
             return result.peers().isEmpty() ? Main.FAILURE : Main.OK;
         }
     }
@@ -148,7 +161,7 @@ final class DhtCommand implements Main.Command {
 
         @Override
         public void asked(Contact node) {
-            out.printf("  ask    %-28s %3d bits in common%n", node, node.id().sharedPrefixBits(target));
+            out.printf("  ask    %-28s %s in common%n", node, bits(node.id().sharedPrefixBits(target)));
         }
 
         @Override
@@ -156,10 +169,10 @@ final class DhtCommand implements Main.Command {
             List<String> parts = new ArrayList<>();
             if (!response.nodes().isEmpty()) {
                 int best = response.nodes().stream().mapToInt(c -> c.id().sharedPrefixBits(target)).max().orElse(0);
-                parts.add(response.nodes().size() + " nodes (the closest shares " + best + " bits)");
+                parts.add(plural(response.nodes().size(), "node") + " (the closest shares " + bits(best) + ")");
             }
             if (!response.values().isEmpty()) {
-                parts.add(response.values().size() + " peers");
+                parts.add(plural(response.values().size(), "peer"));
             }
             response.token().ifPresent(t -> parts.add("a token to announce with"));
             out.printf("  answer %-28s %s%n", node, parts.isEmpty() ? "nothing" : String.join(", ", parts));
@@ -228,6 +241,14 @@ final class DhtCommand implements Main.Command {
         } catch (NumberFormatException e) {
             throw new UsageException("--bootstrap " + text + ": the port must be a number 1-65535");
         }
+    }
+
+    private static String plural(int n, String word) {
+        return n + " " + word + (n == 1 ? "" : "s");
+    }
+
+    private static String bits(int n) {
+        return String.format("%3d bit%s", n, n == 1 ? " " : "s");
     }
 
     private static String describeBootstrap(DhtConfig config) {

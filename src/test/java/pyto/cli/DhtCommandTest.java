@@ -48,7 +48,7 @@ class DhtCommandTest {
             assertThat(out).contains("Looking up " + hash.hex())
                     .contains("  ask    ").contains("  answer ").contains("bits in common")
                     .contains("a token to announce with")
-                    .contains("1 peers found:").contains("  127.0.0.1:51413");
+                    .contains("1 peer found:").contains("  127.0.0.1:51413");
         } finally {
             nodes.forEach(DhtNode::close);
         }
