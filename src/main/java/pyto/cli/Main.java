@@ -103,6 +103,7 @@ public final class Main {
                 new TrackerCommand(System.out),
                 new DaemonCommand(System.err),
                 new RemoteCommand(System.out),
+                new DhtCommand(System.out),
                 new DemoCommand(System.out))) {
             commands.put(c.name(), c);
         }

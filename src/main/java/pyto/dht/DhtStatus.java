@@ -18,8 +18,9 @@ public record DhtStatus(int goodNodes, int nodes, int buckets, int infoHashes, i
 
     @Override
     public String toString() {
-        return String.format("%d nodes (%d good, %d buckets), %d torrents with %d peers stored, "
+        return String.format("%d node%s (%d good, %d bucket%s), %d torrent%s with %d peers stored, "
                         + "%.1f queries/s in, %.1f out, %d dropped",
-                nodes, goodNodes, buckets, infoHashes, storedPeers, queriesIn, queriesOut, dropped);
+                nodes, nodes == 1 ? "" : "s", goodNodes, buckets, buckets == 1 ? "" : "s",
+                infoHashes, infoHashes == 1 ? "" : "s", storedPeers, queriesIn, queriesOut, dropped);
     }
 }

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.awaitility.Awaitility;
 
 /**
  * A DHT of pyto nodes on 127.0.0.1 in one JVM: the first node is everyone's bootstrap node,
@@ -35,13 +34,29 @@ final class TestNetwork implements AutoCloseable {
             for (int i = 1; i < count; i++) {
                 DhtNode node = DhtNode.start(config().withBootstrap(List.of(bootstrap)));
                 network.nodes.add(node);
-                Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> node.table().size() > 0);
+                waitForTable(node);
             }
         } catch (RuntimeException | IOException e) {
             network.close();
             throw e;
         }
         return network;
+    }
+
+    /** Until the node's bootstrap got an answer (no Awaitility: the benchmark runs without test libraries). */
+    private static void waitForTable(DhtNode node) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (node.table().size() == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("node " + node.id().shortHex() + " did not bootstrap in 10 s");
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
     }
 
     static DhtConfig config() {
