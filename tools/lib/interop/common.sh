@@ -46,6 +46,8 @@ il_install() {
 # il_setup NAME: makes the run's temp dir ($IL_TMP) and sets the traps.
 il_setup() {
   IL_TMP=$(mktemp -d "${TMPDIR:-/tmp}/pyto-$1.XXXXXX")
+  # pyto keeps DHT and daemon state in the user's state directory: here, in the temp dir.
+  export XDG_STATE_HOME=$IL_TMP/state
   trap il_cleanup EXIT
   trap 'echo "interrupted" >&2; exit 130' INT TERM
 }

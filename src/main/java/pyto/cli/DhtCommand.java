@@ -10,19 +10,19 @@ import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import pyto.dht.Contact;
 import pyto.dht.DhtConfig;
 import pyto.dht.DhtNode;
 import pyto.dht.DhtStatus;
-import pyto.dht.DhtTrace;
 import pyto.dht.KrpcMessage;
 import pyto.dht.LookupObserver;
 import pyto.dht.LookupResult;
 import pyto.dht.NodeId;
 import pyto.dht.StateDirectory;
 import pyto.metainfo.InfoHash;
+import pyto.metainfo.MagnetLink;
+import pyto.metainfo.MetainfoException;
 
 /**
  * {@code pyto dht}: a DHT node on its own (BEP 5), printing the size of its routing table now
@@ -201,8 +201,7 @@ final class DhtCommand implements Main.Command {
         DhtConfig config = DhtConfig.of(bind, port).withBootstrap(bootstrap(args, bind));
         config = state.map(config::withStateDirectory).orElse(config);
         if (args.flag("--trace")) {
-            config = config.withTrace(DhtTrace.lines(line ->
-                    out.println(Terminal.clearLine() + DateTimeFormatter.ofPattern("HH:mm:ss.SSS").format(LocalTime.now()) + " " + line)));
+            config = config.withTrace(new TracePrinter(out));
         }
         return config;
     }
@@ -216,31 +215,10 @@ final class DhtCommand implements Main.Command {
         List<InetSocketAddress> nodes = new ArrayList<>();
         for (String v : values) {
             if (!v.equals("none")) {
-                nodes.add(hostAndPort(v));
+                nodes.add(PeerAddresses.parse("--bootstrap", v, false)); // the node looks names up itself
             }
         }
         return nodes;
-    }
-
-    /** HOST:PORT, kept unresolved: the node resolves names in the background. */
-    private static InetSocketAddress hostAndPort(String text) throws UsageException {
-        int colon = text.lastIndexOf(':');
-        if (colon <= 0 || colon == text.length() - 1) {
-            throw new UsageException("--bootstrap needs HOST:PORT, not '" + text + "'");
-        }
-        String host = text.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        try {
-            int port = Integer.parseInt(text.substring(colon + 1));
-            if (port < 1 || port > 65535) {
-                throw new NumberFormatException();
-            }
-            return InetSocketAddress.createUnresolved(host, port);
-        } catch (NumberFormatException e) {
-            throw new UsageException("--bootstrap " + text + ": the port must be a number 1-65535");
-        }
     }
 
     private static String plural(int n, String word) {
@@ -262,49 +240,15 @@ final class DhtCommand implements Main.Command {
     }
 
     /**
-     * 40 hex digits or 32 base32 letters, alone or as a magnet link's {@code xt=urn:btih:}. A
-     * tiny parse of our own for now; pyto.metainfo's magnet links will take it over.
+     * 40 hex digits or 32 base32 letters, alone or as a magnet link's {@code xt=urn:btih:}:
+     * read by the magnet links' own parser ({@link MagnetLink}), a bare hash as the link it names.
      */
     static InfoHash parseTarget(String text) throws UsageException {
-        String hash = text;
-        if (text.startsWith("magnet:")) {
-            int at = text.toLowerCase(Locale.ROOT).indexOf("xt=urn:btih:");
-            if (at < 0) {
-                throw new UsageException("this magnet link has no xt=urn:btih: info hash");
-            }
-            hash = text.substring(at + "xt=urn:btih:".length()).split("&", 2)[0];
+        try {
+            return MagnetLink.parse(text.startsWith("magnet:") ? text : "magnet:?xt=urn:btih:" + text).infoHash();
+        } catch (MetainfoException e) {
+            throw new UsageException("not an info hash or a magnet link (40 hex digits or 32 base32 letters): "
+                    + e.getMessage());
         }
-        if (hash.length() == 40 && hash.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-            return InfoHash.fromHex(hash.toLowerCase(Locale.ROOT));
-        }
-        if (hash.length() == 32) {
-            byte[] bytes = base32(hash.toUpperCase(Locale.ROOT));
-            if (bytes != null) {
-                return new InfoHash(bytes);
-            }
-        }
-        throw new UsageException("not an info hash (40 hex digits or 32 base32 letters): " + hash);
-    }
-
-    /** RFC 4648 base32 without padding; null on a letter outside the alphabet. */
-    private static byte[] base32(String text) {
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        byte[] out = new byte[text.length() * 5 / 8];
-        int buffer = 0;
-        int bits = 0;
-        int n = 0;
-        for (char c : text.toCharArray()) {
-            int v = alphabet.indexOf(c);
-            if (v < 0) {
-                return null;
-            }
-            buffer = (buffer << 5) | v;
-            bits += 5;
-            if (bits >= 8) {
-                out[n++] = (byte) (buffer >> (bits - 8));
-                bits -= 8;
-            }
-        }
-        return out;
     }
 }

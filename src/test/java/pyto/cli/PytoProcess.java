@@ -51,6 +51,8 @@ final class PytoProcess implements AutoCloseable {
                 .redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         builder.environment().put("PYTO_PLAIN", "1");
+        // The DHT and the daemon keep state in the user's state directory: a test's stays in the test's.
+        builder.environment().put("XDG_STATE_HOME", logs.resolve("state").toAbsolutePath().toString());
         return new PytoProcess(builder.start(), out, err);
     }
 

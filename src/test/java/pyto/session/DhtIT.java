@@ -34,8 +34,8 @@ class DhtIT {
     void aMagnetLinkWithNoTrackerAndNoPeerIsDownloadedFromPeersTheDhtFinds() throws Exception {
         TestSwarm swarm = TestSwarm.create(dir, PIECE, false, 600_000);
         try (swarm; DhtNode bootstrap = DhtNode.start(DhtConfig.of(InetAddress.getLoopbackAddress(), 0))) {
-            Session seeder = swarm.session(c -> c.withDht(dhtVia(bootstrap)));
-            seeder.add(swarm.metainfo, swarm.root.resolve("seed"));
+            Session seederSession = swarm.session(c -> c.withDht(dhtVia(bootstrap)));
+            Torrent seeder = seederSession.add(swarm.metainfo, swarm.root.resolve("seed"));
 
             Session leecherSession = swarm.session(c -> c.withDht(dhtVia(bootstrap)));
             MagnetLink hashOnly = new MagnetLink(swarm.metainfo.infoHash(), Optional.empty(), List.of(), List.of(),
@@ -44,9 +44,10 @@ class DhtIT {
 
             assertThat(leecher.awaitCompletion(Duration.ofSeconds(30))).as("complete").isTrue();
             swarm.assertSameData(swarm.dir("leecher"));
-            TorrentStatus status = leecher.status();
-            assertThat(status.dhtPeers()).as("peers the DHT found").isPositive();
-            assertThat(status.dhtNodes()).as("nodes our DHT knows").isPositive();
+            // Whichever found the other through the DHT dialled it: the leecher, or the seeder,
+            // which finds the leecher that announced itself too.
+            assertThat(leecher.status().dhtPeers() + seeder.status().dhtPeers()).as("peers the DHT found").isPositive();
+            assertThat(leecher.status().dhtNodes()).as("nodes the leecher's DHT knows").isPositive();
         }
         swarm.assertNoThreadLeft();
     }
