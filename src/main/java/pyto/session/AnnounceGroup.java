@@ -1,5 +1,6 @@
 package pyto.session;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,7 +28,8 @@ final class AnnounceGroup {
     private final List<Announcer> announcers = new ArrayList<>();
 
     AnnounceGroup(List<List<String>> tiers, Supplier<AnnounceRequest> source,
-                  Consumer<List<InetSocketAddress>> peers, Announcer.Config config, Random random) {
+                  Consumer<List<InetSocketAddress>> peers, Consumer<InetAddress> externalIp,
+                  Announcer.Config config, Random random) {
         for (List<String> urls : tiers) {
             List<Tracker> tier = new ArrayList<>();
             for (String url : urls) {
@@ -39,7 +41,7 @@ final class AnnounceGroup {
                 }
             }
             if (!tier.isEmpty()) {
-                announcers.add(new Announcer(tier, source, peers, config, random));
+                announcers.add(new Announcer(tier, source, peers, externalIp, config, random));
             }
         }
     }

@@ -74,7 +74,8 @@ final class TorrentPeers {
      * @param complete whether we have every piece (a seed chokes differently, and needs no more peers)
      */
     void start(Scope run, List<List<String>> tiers, List<InetSocketAddress> dhtNodes, BooleanSupplier complete) {
-        AnnounceGroup group = new AnnounceGroup(tiers, this::announceRequest, this::add, session.config().announcer(),
+        AnnounceGroup group = new AnnounceGroup(tiers, this::announceRequest, this::add,
+                ip -> session.dht().ifPresent(node -> node.learnExternalAddress(ip)), session.config().announcer(),
                 new Random());
         lock.lock();
         try {

@@ -1,5 +1,6 @@
 package pyto.tracker;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.OptionalInt;
  * @param leechers the tracker's {@code incomplete} count, when given
  * @param peers IPv4 and IPv6 peers, without duplicates
  * @param warning a {@code warning message}: the announce worked but the tracker wants it shown
+ * @param externalIp BEP 24's {@code external ip}: the address the tracker sees us at, when given
  */
 public record AnnounceResponse(
         Duration interval,
@@ -28,7 +30,8 @@ public record AnnounceResponse(
         OptionalInt seeders,
         OptionalInt leechers,
         List<InetSocketAddress> peers,
-        Optional<String> warning) {
+        Optional<String> warning,
+        Optional<InetAddress> externalIp) {
 
     public AnnounceResponse {
         Objects.requireNonNull(interval, "interval");
@@ -37,6 +40,7 @@ public record AnnounceResponse(
         Objects.requireNonNull(seeders, "seeders");
         Objects.requireNonNull(leechers, "leechers");
         Objects.requireNonNull(warning, "warning");
+        Objects.requireNonNull(externalIp, "externalIp");
         peers = List.copyOf(peers);
     }
 }

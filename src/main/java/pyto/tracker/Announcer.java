@@ -1,6 +1,7 @@
 package pyto.tracker;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,6 +67,7 @@ public final class Announcer implements Callable<Void> {
     private final List<Tracker> tier; // touched by the announcer thread only
     private final Supplier<AnnounceRequest> source;
     private final Consumer<List<InetSocketAddress>> peerSink;
+    private final Consumer<InetAddress> externalIpSink;
     private final Config config;
     private final Random random;
     private final TimeSource time;
@@ -93,11 +95,22 @@ public final class Announcer implements Callable<Void> {
      */
     public Announcer(List<Tracker> tier, Supplier<AnnounceRequest> source, Consumer<List<InetSocketAddress>> peerSink,
             Config config, Random random) {
-        this(tier, source, peerSink, config, random, TimeSource.SYSTEM);
+        this(tier, source, peerSink, ip -> { }, config, random, TimeSource.SYSTEM);
+    }
+
+    /** @param externalIpSink receives the address a tracker says it sees us at (BEP 24), on the announcer's thread */
+    public Announcer(List<Tracker> tier, Supplier<AnnounceRequest> source, Consumer<List<InetSocketAddress>> peerSink,
+            Consumer<InetAddress> externalIpSink, Config config, Random random) {
+        this(tier, source, peerSink, externalIpSink, config, random, TimeSource.SYSTEM);
     }
 
     Announcer(List<Tracker> tier, Supplier<AnnounceRequest> source, Consumer<List<InetSocketAddress>> peerSink,
             Config config, Random random, TimeSource time) {
+        this(tier, source, peerSink, ip -> { }, config, random, time);
+    }
+
+    private Announcer(List<Tracker> tier, Supplier<AnnounceRequest> source, Consumer<List<InetSocketAddress>> peerSink,
+            Consumer<InetAddress> externalIpSink, Config config, Random random, TimeSource time) {
         if (tier.isEmpty()) {
             throw new IllegalArgumentException("a tier needs at least one tracker");
         }
@@ -105,6 +118,7 @@ public final class Announcer implements Callable<Void> {
         Collections.shuffle(this.tier, random); // BEP 12: shuffle each tier once
         this.source = source;
         this.peerSink = peerSink;
+        this.externalIpSink = externalIpSink;
         this.config = config;
         this.random = random;
         this.time = time;
@@ -255,6 +269,7 @@ public final class Announcer implements Callable<Void> {
         if (!response.peers().isEmpty()) {
             peerSink.accept(response.peers());
         }
+        response.externalIp().ifPresent(externalIpSink);
     }
 
     private void onFailure(IOException failure) {

@@ -53,7 +53,10 @@ final class HttpReplyParser {
                 count(reply, "complete"),
                 count(reply, "incomplete"),
                 List.copyOf(unique),
-                reply.string("warning message").map(BString::text));
+                reply.string("warning message").map(BString::text),
+                // BEP 24: our address as the tracker sees it, 4 or 16 bytes; anything else is ignored
+                reply.string("external ip").map(BString::bytes).filter(b -> b.length == 4 || b.length == 16)
+                        .map(CompactPeers::byAddress));
     }
 
     /** The numbers for {@code infoHash} in a scrape reply: d5:filesd20:<hash>d8:completei5e...eee */

@@ -90,7 +90,7 @@ final class UdpTracker implements Tracker {
             List<InetSocketAddress> peers = tracker.getAddress() instanceof Inet6Address
                     ? CompactPeers.decodeIpv6(packed) : CompactPeers.decodeIpv4(packed);
             return new AnnounceResponse(Duration.ofSeconds(interval), Optional.empty(), Optional.empty(),
-                    count(seeders), count(leechers), peers.stream().distinct().toList(), Optional.empty());
+                    count(seeders), count(leechers), peers.stream().distinct().toList(), Optional.empty(), Optional.empty());
         }
     }
 

@@ -37,12 +37,12 @@ final class FakeTracker implements Tracker {
 
     static AnnounceResponse ok(long intervalSeconds, InetSocketAddress... peers) {
         return new AnnounceResponse(Duration.ofSeconds(intervalSeconds), Optional.empty(), Optional.empty(),
-                OptionalInt.of(3), OptionalInt.of(4), List.of(peers), Optional.empty());
+                OptionalInt.of(3), OptionalInt.of(4), List.of(peers), Optional.empty(), Optional.empty());
     }
 
     static AnnounceResponse ok(long intervalSeconds, long minIntervalSeconds, InetSocketAddress... peers) {
         return new AnnounceResponse(Duration.ofSeconds(intervalSeconds), Optional.of(Duration.ofSeconds(minIntervalSeconds)),
-                Optional.empty(), OptionalInt.empty(), OptionalInt.empty(), List.of(peers), Optional.empty());
+                Optional.empty(), OptionalInt.empty(), OptionalInt.empty(), List.of(peers), Optional.empty(), Optional.empty());
     }
 
     @Override

@@ -165,6 +165,16 @@ class HttpTrackerTest {
     }
 
     @Test
+    void theExternalIpTheTrackerSeesIsKept() throws IOException {
+        AnnounceResponse r = answering(bencoded(BDict.builder().put("interval", 60).put("peers", new byte[0])
+                .put("external ip", new byte[] {(byte) 203, 0, 113, 7}).build())).announce(request(Event.NONE));
+        assertThat(r.externalIp()).get().extracting(java.net.InetAddress::getHostAddress).isEqualTo("203.0.113.7");
+        AnnounceResponse junk = answering(bencoded(BDict.builder().put("interval", 60).put("peers", new byte[0])
+                .put("external ip", new byte[5]).build())).announce(request(Event.NONE));
+        assertThat(junk.externalIp()).as("5 bytes are no address").isEmpty();
+    }
+
+    @Test
     void compactPeersOfABadLengthAreAnError() throws IOException {
         HttpTracker tracker = answering(bencoded(BDict.builder().put("interval", 60).put("peers", new byte[7]).build()));
         assertThatThrownBy(() -> tracker.announce(request(Event.NONE)))
