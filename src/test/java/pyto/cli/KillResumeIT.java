@@ -14,6 +14,8 @@ import pyto.metainfo.Metainfo;
 import pyto.metainfo.MetainfoParser;
 import pyto.metainfo.TorrentCreator;
 import pyto.session.SlowLink;
+import pyto.storage.CheckResult;
+import pyto.storage.Storage;
 
 /**
  * {@code pyto download} killed with SIGKILL part-way (no shutdown hook, no flush, nothing
@@ -26,8 +28,8 @@ class KillResumeIT {
 
     static final int PIECE = 64 * 1024;
     static final long RATE = 2L << 20;
-    /** Eight pieces: those in progress at the kill, and blocks still in flight. */
-    static final long SLACK = 8L * PIECE;
+    /** Two pieces: blocks fetched twice at the very end (endgame). */
+    static final long SLACK = 2L * PIECE;
 
     @TempDir
     Path dir;
@@ -64,16 +66,28 @@ class KillResumeIT {
                     firstRun = link.delivered();
                 }
                 assertThat(firstRun).as("bytes delivered before the kill").isLessThan(total);
+                // What the first run verified is on disk (only verified pieces are written):
+                // the kernel keeps what was written when a process is killed.
+                long verifiedAtKill;
+                try (Storage onDisk = new Storage(metainfo, dir.resolve("leecher"))) {
+                    CheckResult found = onDisk.check((done, all) -> { });
+                    verifiedAtKill = 0;
+                    for (int piece = 0; piece < metainfo.pieceCount(); piece++) {
+                        verifiedAtKill += found.has(piece) ? metainfo.pieceSize(piece) : 0;
+                    }
+                }
+                assertThat(verifiedAtKill).as("bytes verified before the kill").isPositive();
 
                 try (PytoProcess second = PytoProcess.start(dir, "leecher-2", download)) {
                     assertThat(second.awaitExit(60)).as(second.transcript()).isZero();
                 }
                 long secondRun = link.delivered() - firstRun;
-                // What the first run wrote survived the kill (the kernel had it), so the second
-                // run fetches only what was missing, plus the pieces that were in progress and
-                // whatever was still in the socket when the kill came.
-                assertThat(secondRun).as("bytes the second run fetched; the first got %d of %d", firstRun, total)
-                        .isLessThan(total - firstRun + SLACK);
+                // The second run fetches only what was not verified. (Not "what was not
+                // delivered": blocks waiting in memory for their piece's check, or in the
+                // kernel's socket buffers, die with the process, the more of them the busier
+                // the machine; they were never verified, so nothing verified is lost.)
+                assertThat(secondRun).as("bytes the second run fetched; %d of %d were verified", verifiedAtKill, total)
+                        .isLessThanOrEqualTo(total - verifiedAtKill + SLACK);
             }
             assertThat(seeder.isAlive()).as("seeder still running\n" + seeder.transcript()).isTrue();
         }
