@@ -147,8 +147,9 @@ public final class BrowserCheck implements AutoCloseable {
         HeadlessChromium.awaitCondition("the tracker to list the seeder", () -> seeders(trackerPort, payload) > 0,
                 Duration.ofSeconds(30));
         Path dl = work.resolve("dl");
-        spawn("daemon", "daemon", "--state", work.resolve("state").toString(), "-d", dl.toString(),
-                "-p", Integer.toString(ports[2]), "--rpc-port", Integer.toString(rpcPort));
+        String[] daemonArgs = {"daemon", "--state", work.resolve("state").toString(), "-d", dl.toString(),
+            "-p", Integer.toString(ports[2]), "--rpc-port", Integer.toString(rpcPort)};
+        spawn("daemon", daemonArgs);
         awaitPort(rpcPort, "the daemon's remote control");
         password = Files.readString(work.resolve("state/rpc-password")).strip();
         step("tracker, seeder and daemon running; the daemon's password from state/rpc-password");
@@ -259,6 +260,43 @@ public final class BrowserCheck implements AutoCloseable {
 
         checkPolling();
         checkNoErrors();
+
+        // Errors in one line at the top: a duplicate dropped on the page, a directory outside the roots.
+        browser.dropFiles(List.of(htmlTorrent), 700, 400);
+        browser.await("the error line to name the duplicate", "!document.querySelector('#error').hidden && document"
+                + ".querySelector('#error-text').textContent.startsWith('already there: ' + " + js(HTML_NAME) + ")", SHORT);
+        browser.clickOn("#error-close");
+        browser.clickOn("#btn-add");
+        browser.await("the add dialog", "document.querySelector('#dlg-add').open", SHORT);
+        browser.clickOn("#add-magnets");
+        browser.type("magnet:?xt=urn:btih:" + HexFormat.of().formatHex(randomBytes(random, 20)));
+        browser.eval("document.querySelector('#add-dir').select()");
+        browser.type("/");
+        browser.clickOn("#add-ok");
+        browser.await("the error line to refuse the directory", "!document.querySelector('#error').hidden && document"
+                + ".querySelector('#error-text').textContent.includes('outside the download roots')", SHORT);
+        expect("no row added", "document.querySelectorAll('#rows .row').length === 1");
+        browser.screenshot(out.resolve("daemon-page-error.png"));
+        step("errors in one line: a dropped duplicate (\"already there\"), a directory outside the roots; no alert");
+
+        // The daemon restarts: the page says it cannot reach it, then catches up with the new daemon by itself.
+        Process daemon = processes.removeLast();
+        daemon.destroy();
+        if (!daemon.waitFor(15, TimeUnit.SECONDS)) {
+            throw new IOException("the daemon did not stop within 15 s of SIGTERM");
+        }
+        browser.await("the page to say the daemon is gone", "document.body.dataset.connection === 'down' && "
+                + "document.querySelector('#error-text').textContent.includes('cannot reach')", SHORT);
+        spawn("daemon-2", daemonArgs);
+        awaitPort(rpcPort, "the restarted daemon");
+        browser.await("the page to catch up with the restarted daemon", "document.body.dataset.connection === 'up' && "
+                + "document.querySelector('#error').hidden && document.querySelectorAll('#rows .row').length === 1 && "
+                + row(HTML_NAME) + " !== undefined", Duration.ofSeconds(20));
+        step("daemon restarted: the page showed it unreachable, then the restarted daemon's list, by itself");
+        if (problems.stream().anyMatch(p -> p.contains("dialog"))) {
+            throw new IOException("the page opened a dialog box: " + problems);
+        }
+
         checkSecurity(page);
     }
 
@@ -288,10 +326,8 @@ public final class BrowserCheck implements AutoCloseable {
         browser.click(row("payload"));
         browser.clickOn("[data-tab=general]");
         browser.await("the general tab's hash", "document.querySelector('[data-fact=hash] dd').textContent === " + js(hash), SHORT);
-        String magnet = browser.evalString("document.querySelector('[data-fact=magnet] input').value");
-        if (magnet == null || !magnet.startsWith("magnet:?xt=urn:btih:" + hash)) {
-            throw new IOException("the general tab's magnet link is " + magnet);
-        }
+        browser.await("the general tab's magnet link", "document.querySelector('[data-fact=magnet] input').value"
+                + ".startsWith('magnet:?xt=urn:btih:" + hash + "')", SHORT);
         expect("pieces x size", "document.querySelector('[data-fact=pieces] dd').textContent.startsWith('"
                 + payload.pieceCount() + " ×')");
         browser.clickOn("[data-tab=files]");
@@ -441,6 +477,10 @@ public final class BrowserCheck implements AutoCloseable {
             cdp.post("Fetch.continueWithAuth", Cdp.params("requestId", p.get("requestId").orElseThrow(),
                     "authChallengeResponse", Cdp.params("response", "ProvideCredentials", "username", RpcPassword.USER,
                             "password", password)));
+        });
+        cdp.on("Page.javascriptDialogOpening", p -> {
+            problems.add("a " + Cdp.string(p, "type") + " dialog: " + Cdp.string(p, "message"));
+            cdp.post("Page.handleJavaScriptDialog", Cdp.params("accept", false));
         });
         cdp.on("Runtime.exceptionThrown", p -> problems.add("exception: " + Optional.ofNullable(
                 Cdp.string(p, "exceptionDetails.exception.description")).orElse(Cdp.string(p, "exceptionDetails.text"))));

@@ -214,6 +214,15 @@ final class HeadlessChromium implements AutoCloseable {
                 "files", Json.array(files.stream().map(f -> Json.of(f.toAbsolutePath().toString())).toList())));
     }
 
+    /** Drags files from outside the browser and drops them at (x, y), as from a file manager. */
+    void dropFiles(List<Path> files, double x, double y) throws IOException, InterruptedException {
+        Json.Obj data = Cdp.params("items", Json.array(List.of()), "dragOperationsMask", 1,
+                "files", Json.array(files.stream().map(f -> Json.of(f.toAbsolutePath().toString())).toList()));
+        for (String type : List.of("dragEnter", "dragOver", "drop")) {
+            cdp.call("Input.dispatchDragEvent", Cdp.params("type", type, "x", x, "y", y, "data", data));
+        }
+    }
+
     /** The window's size, as a desktop (mobile false) or a phone (mobile true, touch, a dense screen). */
     void viewport(int width, int height, double scale, boolean mobile) throws IOException, InterruptedException {
         cdp.call("Emulation.setDeviceMetricsOverride", Cdp.params("width", width, "height", height,

@@ -15,6 +15,8 @@ import { TorrentList, SORT_KEYS } from './list.js';
 import { Details } from './details.js';
 
 const TICK_MS = 1500;
+/** The largest .torrent sent: its base64 (4/3 of it) must fit in the daemon's 16 MiB request. */
+const MAX_TORRENT_BYTES = 11 * 1024 * 1024;
 const FULL_EVERY_MS = 60_000;
 const SESSION_EVERY_MS = 10_000;
 const $ = (sel) => document.querySelector(sel);
@@ -41,6 +43,7 @@ let errorTimer = null;
 function showError(e, fromPoll = false) {
   const text = e instanceof RpcError || e instanceof Error ? e.message : String(e);
   $('#error-text').textContent = text;
+  $('#error-text').title = text; // the whole of it, when the line cuts it short
   $('#error').hidden = false;
   state.pollError = fromPoll;
   clearTimeout(errorTimer);
@@ -87,13 +90,20 @@ async function tick() {
 }
 
 async function refreshTorrents(full) {
+  const restarts = rpc.restarts;
   if (full) {
     const r = await rpc.call('torrent-get', { fields: LIST_FIELDS });
     state.lastFull = Date.now();
+    if (rpc.restarts !== restarts) list.clear();
     list.update(r.torrents || [], [], true);
     return;
   }
   const r = await rpc.call('torrent-get', { ids: 'recently-active', fields: STAT_FIELDS });
+  if (rpc.restarts !== restarts) { // a new daemon: its ids are not the ones the rows have
+    list.clear();
+    await refreshTorrents(true);
+    return;
+  }
   const torrents = r.torrents || [];
   // New to the page, or a magnet link whose metadata (and so its name and size) just came.
   const unknown = torrents.filter((t) => {
@@ -277,8 +287,8 @@ async function addTorrents(files, magnets, options = {}) {
     }
   };
   for (const f of files) {
-    if (f.size > 12 * 1024 * 1024) {
-      problems.push(`${f.name}: too large for a .torrent file`);
+    if (f.size > MAX_TORRENT_BYTES) {
+      problems.push(`${f.name}: too large to send (the daemon takes requests of 16 MiB at most)`);
       continue;
     }
     let b64;
@@ -290,13 +300,22 @@ async function addTorrents(files, magnets, options = {}) {
     }
     await one(f.name, { metainfo: b64 });
   }
-  for (const m of magnets) await one(m.length > 60 ? `${m.slice(0, 60)}…` : m, { filename: m });
+  for (const m of magnets) await one(magnetLabel(m), { filename: m });
   if (problems.length) showError(problems.join('; '));
   if (added.length) {
     await refreshSome(added).catch(showError);
     list.select(added[added.length - 1]);
   }
   return added;
+}
+
+/** What to call a magnet link in a message: its display name, else its start. */
+function magnetLabel(link) {
+  try {
+    const dn = new URLSearchParams(link.slice(link.indexOf('?') + 1)).get('dn');
+    if (dn) return dn;
+  } catch (e) { /* not a query: fall through */ }
+  return link.length > 60 ? `${link.slice(0, 60)}…` : link;
 }
 
 function magnetLines(text) {

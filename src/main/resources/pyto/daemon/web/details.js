@@ -57,6 +57,7 @@ export class Details {
     this.peerRows = new Map();
     this.lastPieces = null;
     this.busy = false;
+    this.again = false;
     this.tabs = root.querySelectorAll('[role=tab]');
     for (const b of this.tabs) b.addEventListener('click', () => this.openTab(b.dataset.tab));
     root.querySelector('[role=tablist]').addEventListener('keydown', (e) => this.onTabKey(e));
@@ -110,7 +111,11 @@ export class Details {
 
   /** Asks for the open tab's fields of the shown torrent, and shows them. */
   async refresh() {
-    if (this.id == null || this.busy) return;
+    if (this.id == null) return;
+    if (this.busy) { // once the call in flight is answered, ask again for what is wanted now
+      this.again = true;
+      return;
+    }
     const id = this.id;
     const tab = this.tab;
     const key = tab === 'files' && this.filesOf === id ? 'fileStats' : tab;
@@ -132,6 +137,10 @@ export class Details {
       this.onError(e);
     } finally {
       this.busy = false;
+      if (this.again) {
+        this.again = false;
+        this.refresh();
+      }
     }
   }
 
@@ -204,7 +213,7 @@ export class Details {
     this.fact('pieces', t.pieceCount ? `${fmt.count(t.pieceCount)} × ${fmt.size(t.pieceSize)}` : '');
     this.fact('hash', t.hashString || '');
     this.fact('magnet', t.magnetLink || '');
-    if (t.magnetLink && this.magnet.value !== t.magnetLink) this.magnet.value = t.magnetLink;
+    if (this.magnet.value !== (t.magnetLink || '')) this.magnet.value = t.magnetLink || '';
     this.fact('added', fmt.date(t.addedDate));
     this.fact('done', fmt.date(t.doneDate));
     const created = [t.creator, fmt.date(t.dateCreated)].filter(Boolean).join(', ');

@@ -200,6 +200,10 @@ export class TorrentList {
     const seen = full ? new Set() : null;
     for (const fresh of torrents) {
       let row = this.rows.get(fresh.id);
+      if (row && fresh.hashString && row.t.hashString && fresh.hashString !== row.t.hashString) {
+        this.drop(fresh.id); // the id names another torrent now
+        row = null;
+      }
       if (row) {
         Object.assign(row.t, fresh);
       } else {
@@ -214,15 +218,23 @@ export class TorrentList {
       row.render();
     }
     const gone = full ? [...this.rows.keys()].filter((id) => !seen.has(id)) : removed;
-    for (const id of gone) {
-      const row = this.rows.get(id);
-      if (!row) continue;
-      row.el.remove();
-      this.rows.delete(id);
-      this.selected.delete(id);
-      if (this.primary === id) this.primary = null;
-    }
+    for (const id of gone) this.drop(id);
     this.layout();
+  }
+
+  drop(id) {
+    const row = this.rows.get(id);
+    if (!row) return;
+    row.el.remove();
+    this.rows.delete(id);
+    this.selected.delete(id);
+    if (this.primary === id) this.primary = null;
+  }
+
+  /** Forgets every row (a restarted daemon numbers its torrents anew). */
+  clear() {
+    for (const id of [...this.rows.keys()]) this.drop(id);
+    this.anchor = null;
   }
 
   /** Per filter, how many torrents fall under it. */

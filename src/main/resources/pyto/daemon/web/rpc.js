@@ -19,6 +19,9 @@ export class RpcError extends Error {
 export class Rpc {
   constructor() {
     this.sessionId = '';
+    // How often the id changed after the first: the daemon restarted, and its torrent ids
+    // (stable only for a daemon's life) may now name other torrents.
+    this.restarts = 0;
   }
 
   /** The reply's "arguments" for a call; throws RpcError when the daemon says anything but "success". */
@@ -40,6 +43,7 @@ export class Rpc {
       if (res.status === 409) {
         const id = res.headers.get('X-Transmission-Session-Id');
         if (!id) throw new RpcError('the daemon asked for a session id and sent none', 'http');
+        if (this.sessionId && id !== this.sessionId) this.restarts++;
         this.sessionId = id;
         continue;
       }
