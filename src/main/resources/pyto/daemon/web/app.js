@@ -28,6 +28,7 @@ const state = {
   lastSession: 0,
   lastOk: 0,         // when a tick last went through
   pollError: false,  // the error line shows a failed tick (cleared by the next good one)
+  restarts: 0,       // the daemon restarts the list has caught up with (Rpc counts them)
   timer: null,
   ticking: false,
 };
@@ -90,18 +91,18 @@ async function tick() {
 }
 
 async function refreshTorrents(full) {
-  const restarts = rpc.restarts;
-  if (full) {
-    const r = await rpc.call('torrent-get', { fields: LIST_FIELDS });
-    state.lastFull = Date.now();
-    if (rpc.restarts !== restarts) list.clear();
-    list.update(r.torrents || [], [], true);
-    return;
-  }
-  const r = await rpc.call('torrent-get', { ids: 'recently-active', fields: STAT_FIELDS });
-  if (rpc.restarts !== restarts) { // a new daemon: its ids are not the ones the rows have
+  const r = await rpc.call('torrent-get', full ? { fields: LIST_FIELDS } : { ids: 'recently-active', fields: STAT_FIELDS });
+  if (rpc.restarts !== state.restarts) { // a restarted daemon numbers its torrents anew: the rows' ids are stale
+    state.restarts = rpc.restarts;
     list.clear();
-    await refreshTorrents(true);
+    if (!full) {
+      await refreshTorrents(true);
+      return;
+    }
+  }
+  if (full) {
+    state.lastFull = Date.now();
+    list.update(r.torrents || [], [], true);
     return;
   }
   const torrents = r.torrents || [];
@@ -221,8 +222,16 @@ function makeFilters() {
 
 $('#search').addEventListener('input', (e) => list.setSearch(e.target.value));
 
+/**
+ * Torrents are named by info hash in what changes them: a number names another torrent once
+ * the daemon restarts, a hash never does.
+ */
+function names(torrents) {
+  return torrents.map((t) => t.hashString || t.id);
+}
+
 async function act(method, torrents, args = {}) {
-  const ids = torrents.map((t) => t.id);
+  const ids = names(torrents);
   if (!ids.length) return;
   try {
     await rpc.call(method, { ids, ...args });
@@ -420,7 +429,7 @@ $('#remove-form').addEventListener('submit', async (e) => {
   const withData = $('#remove-data').checked;
   removeDialog.close();
   try {
-    await rpc.call('torrent-remove', { ids: sel.map((t) => t.id), 'delete-local-data': withData });
+    await rpc.call('torrent-remove', { ids: names(sel), 'delete-local-data': withData });
     list.update([], sel.map((t) => t.id));
   } catch (err) {
     showError(err);
