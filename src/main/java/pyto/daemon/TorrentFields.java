@@ -121,6 +121,9 @@ final class TorrentFields {
             case "pieceCount" -> Json.of(m.map(Metainfo::pieceCount).orElse(0));
             case "pieceSize" -> Json.of(m.map(Metainfo::pieceLength).orElse(0L));
             case "pieces" -> Json.of(v.have().map(h -> Base64.getEncoder().encodeToString(h.toBytes())).orElse(""));
+            // not Transmission's: the web page's piece map shows the pieces under way in a colour of their own
+            case "piecesInProgress" -> Json.of(v.content().map(c -> Base64.getEncoder()
+                    .encodeToString(c.piecesInProgress().toBytes())).orElse(""));
             case "recheckProgress" -> Json.of(s.state() == Torrent.State.CHECKING && s.totalBytes() > 0
                     ? (double) s.checkedBytes() / s.totalBytes() : 0.0);
             case "downloadLimit" -> Json.of(r.limits().downKBps());

@@ -12,6 +12,9 @@ import java.util.function.LongSupplier;
  */
 public final class RateMeter {
 
+    /** The window of {@link #recentRate()}. */
+    static final int RECENT_SECONDS = 5;
+
     private final ReentrantLock lock = new ReentrantLock();
     private final long[] buckets;
     private final LongSupplier clockMillis;
@@ -56,6 +59,27 @@ public final class RateMeter {
             }
             double seconds = Math.min(buckets.length, Math.max(1.0, (clockMillis.getAsLong() - startMillis) / 1000.0));
             return sum / seconds;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Bytes per second over the last {@value #RECENT_SECONDS} whole seconds, for people: after a
+     * transfer stops, what a display shows falls to zero in that time, not in the choker's 20.
+     * (The second under way is left out: its bucket is still filling.)
+     */
+    public double recentRate() {
+        lock.lock();
+        try {
+            advance();
+            long wholeSeconds = (clockMillis.getAsLong() - startMillis) / 1000;
+            int seconds = (int) Math.min(Math.min(RECENT_SECONDS, buckets.length - 1), Math.max(1, wholeSeconds));
+            long sum = 0;
+            for (int s = 1; s <= seconds; s++) {
+                sum += buckets[(int) ((currentSecond - s) % buckets.length)];
+            }
+            return (double) sum / seconds;
         } finally {
             lock.unlock();
         }

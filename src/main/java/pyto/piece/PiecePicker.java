@@ -192,6 +192,16 @@ public final class PiecePicker {
         }
     }
 
+    /** The pieces being downloaded now (some of their blocks asked for or in), for a piece map. */
+    public Bitfield inProgress() {
+        lock.lock();
+        try {
+            return started.copy();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether the peer has a piece we lack: then we tell it we are interested. */
     public boolean isInteresting(Bitfield peerHas) {
         checkSize(peerHas);

@@ -85,6 +85,11 @@ public final class TorrentContent {
         return picker.have();
     }
 
+    /** The pieces being downloaded now, for a piece map. */
+    public Bitfield piecesInProgress() {
+        return picker.inProgress();
+    }
+
     /**
      * Whether the first check has ended, so that {@link #verifiedPieces()} tells what is on
      * disk; until then (a torrent added paused, say) only the resume data it was given does.

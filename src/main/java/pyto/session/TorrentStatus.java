@@ -50,11 +50,11 @@ public record TorrentStatus(
                             TorrentContent content, Swarm swarm, TorrentPeers peers, int dhtNodes) {
         long total = content == null ? 0 : content.metainfo().totalLength();
         long left = content == null ? 0 : content.picker().bytesLeft();
-        double down = swarm.downloaded().rate();
+        double down = swarm.downloaded().recentRate();
         Optional<Duration> eta = state == Torrent.State.DOWNLOADING && down > 1
                 ? Optional.of(Duration.ofSeconds((long) (left / down))) : Optional.empty();
         return new TorrentStatus(name, infoHash, state, total, total - left,
-                content == null ? 0 : content.checkedBytes(), down, swarm.uploaded().rate(),
+                content == null ? 0 : content.checkedBytes(), down, swarm.uploaded().recentRate(),
                 swarm.downloaded().total(), swarm.uploaded().total(), swarm.peers().size(), peers.known(),
                 eta, peers.trackerStatus(), error, swarm.wastedBytes(), swarm.hashFailures(),
                 content == null ? swarm.metadataSources() : 0, dhtNodes, peers.peersFromDht());
