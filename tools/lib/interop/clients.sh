@@ -48,32 +48,43 @@ il_opentracker_start() {
 
 # ---- pyto -----------------------------------------------------------------------------------
 
+# What the pyto peers started here do with the DHT (BEP 5), which pyto runs by default: nothing
+# (--no-dht), so that they stay on 127.0.0.1 (the default bootstrap nodes are public routers)
+# and find their peers the way their check means them to. The DHT checks set it for their peers
+# (--dht-bootstrap, and --state to a dir of their own in the temp dir).
+IL_PYTO_DHT=(--no-dht)
+
 # il_pyto_seed TORRENT DATA_DIR PORT LOG [--peer HOST:PORT ...]: seeds until stopped.
 # (pyto has no --bind: it listens on every interface; its peers here are all 127.0.0.1.)
+# `pyto seed` takes pyto download's DHT options, though its usage does not list them.
 il_pyto_seed() {
   local torrent=$1 dir=$2 port=$3 log=$4
   shift 4
-  il_spawn "$IL_SERVE_SECS" "$log" "${PYTO[@]}" seed "$torrent" -d "$dir" -p "$port" "$@"
+  il_spawn "$IL_SERVE_SECS" "$log" "${PYTO[@]}" seed "$torrent" -d "$dir" -p "$port" "${IL_PYTO_DHT[@]}" "$@"
 }
 
 # il_pyto_leech SECONDS TORRENT DIR PORT LOG [ARGS...]: downloads and exits once complete (--ratio 0).
 il_pyto_leech() {
   local secs=$1 torrent=$2 dir=$3 port=$4 log=$5
   shift 5
-  il_spawn $((secs + 60)) "$log" "${PYTO[@]}" download "$torrent" -d "$dir" -p "$port" --ratio 0 "$@"
+  il_spawn $((secs + 60)) "$log" "${PYTO[@]}" download "$torrent" -d "$dir" -p "$port" --ratio 0 \
+    "${IL_PYTO_DHT[@]}" "$@"
 }
 
 # ---- libtorrent -----------------------------------------------------------------------------
+
+# libtorrent's DHT: off (lt.py's default) unless a DHT check sets this (--dht-bootstrap HOST:PORT).
+IL_LT_DHT=()
 
 # il_lt_seed TORRENT SAVE_PATH PORT LOG [--fast] [--peer HOST:PORT]: checks, then seeds until stopped.
 il_lt_seed() {
   local torrent=$1 dir=$2 port=$3 log=$4
   shift 4
-  il_spawn "$IL_SERVE_SECS" "$log" "$IL_PY" "$IL_LIB/lt.py" seed "$torrent" "$dir" --port "$port" "$@"
+  il_spawn "$IL_SERVE_SECS" "$log" "$IL_PY" "$IL_LIB/lt.py" seed "$torrent" "$dir" --port "$port" "${IL_LT_DHT[@]}" "$@"
 }
 
 il_lt_leech() { # SECONDS TORRENT DIR PORT LOG: downloads, closes the files, exits
-  il_spawn $(($1 + 60)) "$5" "$IL_PY" "$IL_LIB/lt.py" download "$2" "$3" --port "$4" --timeout "$1"
+  il_spawn $(($1 + 60)) "$5" "$IL_PY" "$IL_LIB/lt.py" download "$2" "$3" --port "$4" --timeout "$1" "${IL_LT_DHT[@]}"
 }
 
 # ---- aria2 ----------------------------------------------------------------------------------

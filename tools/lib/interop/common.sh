@@ -43,10 +43,11 @@ il_install() {
 
 # ---- temp dir and clean-up ------------------------------------------------------------------
 
-# il_setup NAME: makes the run's temp dir ($IL_TMP) and sets the traps.
+# il_setup NAME: makes the run's temp dir ($IL_TMP) and sets the traps. Whatever pyto keeps
+# between runs (the DHT's node id and nodes, by default in $XDG_STATE_HOME/pyto) goes into the
+# temp dir too: no run writes to the user's home.
 il_setup() {
   IL_TMP=$(mktemp -d "${TMPDIR:-/tmp}/pyto-$1.XXXXXX")
-  # pyto keeps DHT and daemon state in the user's state directory: here, in the temp dir.
   export XDG_STATE_HOME=$IL_TMP/state
   trap il_cleanup EXIT
   trap 'echo "interrupted" >&2; exit 130' INT TERM

@@ -4,7 +4,7 @@
 Run with Debian's /usr/bin/python3: the libtorrent module belongs to it.
 
   lt.py seed TORRENT SAVE_PATH --port P [--peer HOST:PORT ...] [--fast] [--keep-seeds]
-                                 [--no-upload] [--no-pex] [--count-upload]
+                                 [--no-upload] [--no-pex] [--count-upload] [--dht-bootstrap HOST:PORT ...]
       checks the data under SAVE_PATH, prints "seeding" once it has it all, then seeds until
       SIGTERM/SIGINT (then tells the trackers "stopped", prints "uploaded N" and exits 0). It
       serves the metadata to magnet leechers (BEP 9). --keep-seeds keeps connections to other
@@ -14,9 +14,14 @@ Run with Debian's /usr/bin/python3: the libtorrent module belongs to it.
       --count-upload waits a second when stopped, so that the upload it prints is all of it
       (libtorrent adds up its counters once a second).
   lt.py download TORRENT|MAGNET SAVE_PATH --port P [--peer HOST:PORT ...] [--timeout S]
+                                 [--dht-bootstrap HOST:PORT ...]
       downloads into SAVE_PATH, closes the files and exits 0 once complete; 1 on timeout. A
-      magnet link's metadata comes from its peers (x.pe, --peer) or trackers (tr); "metadata
-      received" is printed when it has it.
+      magnet link's metadata comes from its peers (x.pe, --peer), trackers (tr) or the DHT;
+      "metadata received" is printed when it has it.
+  --dht-bootstrap (seed and download) turns libtorrent's DHT on (BEP 5), with a node on
+      127.0.0.1 as its bootstrap node and the guards that make it ignore loopback nodes off;
+      the torrent is announced on the DHT (a seeder every 5 s; a downloader, which looks up
+      peers at the same time, every 5 s while it has none), "dht: ..." lines tell how it goes.
   lt.py magnet TORRENT
       prints the torrent's magnet link as libtorrent makes it (make_magnet_uri).
   lt.py parse-magnet MAGNET
@@ -30,8 +35,8 @@ Run with Debian's /usr/bin/python3: the libtorrent module belongs to it.
   lt.py create PATH OUT --tracker URL [--piece-length N] [--hybrid]
       writes a torrent of PATH: v1 only, or a v1+v2 hybrid with --hybrid.
 
-Peers come from the torrent's trackers and from --peer (connect_peer). Everything binds
-127.0.0.1 only.
+Peers come from the torrent's trackers, from --peer (connect_peer) and, with --dht-bootstrap,
+from the DHT. Everything binds 127.0.0.1 only.
 """
 
 import argparse
@@ -39,6 +44,7 @@ import os
 import signal
 import sys
 import time
+import warnings
 
 import libtorrent as lt
 
@@ -47,7 +53,7 @@ def log(msg):
     print(f"[lt {time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
-def loopback_settings(port, fast, keep_seeds=False, no_upload=False):
+def loopback_settings(port, fast, keep_seeds=False, no_upload=False, dht_bootstrap=()):
     """Settings for one peer on 127.0.0.1 among others on 127.0.0.1 (see shared/INTEROP.md)."""
     settings = lt.high_performance_seed() if fast else {}
     if keep_seeds:
@@ -80,7 +86,59 @@ def loopback_settings(port, fast, keep_seeds=False, no_upload=False):
                           | lt.alert.category_t.tracker_notification
                           | lt.alert.category_t.peer_notification),
     })
+    if dht_bootstrap:
+        settings.update(dht_settings(dht_bootstrap))
+        settings["alert_mask"] |= int(lt.alert.category_t.dht_notification)
     return settings
+
+
+def dht_settings(bootstrap):
+    """libtorrent's DHT among nodes that are all on 127.0.0.1 (see shared/INTEROP.md and dht.py).
+
+    With the defaults it keeps no loopback or private node in its table and returns none from a
+    search, and it would ignore every node here for 5 minutes once they together sent it more
+    than 5 packets a second (its rate limit is per IP, and the IP is 127.0.0.1 for all of them).
+    """
+    return {
+        "enable_dht": True,
+        "dht_bootstrap_nodes": ",".join(bootstrap),
+        "dht_restrict_routing_ips": False,
+        "dht_restrict_search_ips": False,
+        "dht_ignore_dark_internet": False,
+        "dht_prefer_verified_node_ids": False,
+        "dht_block_ratelimit": 10000,
+    }
+
+
+class DhtAnnouncer:
+    """Announces a torrent on the DHT (get_peers, then announce_peer) every few seconds.
+
+    libtorrent announces by itself every dht_announce_interval (15 minutes) only, and its first
+    announce may come before its table holds anything but the bootstrap node: the test forces
+    one once the table has a node, then every 5 s while needed(). force_dht_announce() is the
+    binding's way: its dht_announce() cannot be called (its flags type is not exposed).
+    """
+
+    def __init__(self, ses, handle, bootstrap):
+        self.ses, self.handle, self.next, self.count = ses, handle, 0.0, 0
+        for b in bootstrap:
+            ses.add_dht_node(parse_peer(b))
+
+    def tick(self, needed=True):
+        now = time.monotonic()
+        if now < self.next or not needed:
+            return
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # session.status()
+            nodes = self.ses.status().dht_nodes
+        if nodes == 0:
+            self.next = now + 0.2
+            return
+        self.handle.force_dht_announce()
+        self.count += 1
+        if self.count <= 3 or self.count % 10 == 0:
+            log(f"dht: announce {self.count} ({nodes} nodes in the table)")
+        self.next = now + 5
 
 
 def parse_peer(text):
@@ -97,6 +155,8 @@ def drain(ses):
                           lt.listen_failed_alert, lt.listen_succeeded_alert, lt.state_changed_alert,
                           lt.torrent_finished_alert, lt.peer_ban_alert, lt.metadata_failed_alert)):
             log(a.message())
+        if isinstance(a, lt.dht_reply_alert):
+            log(f"dht: {a.num_peers} peer(s) from the DHT")
         if isinstance(a, lt.metadata_received_alert):
             # with the time since the epoch, for the scripts to measure from their own start
             log(f"metadata received at {time.time():.3f}")
@@ -134,7 +194,7 @@ def run_seed(args):
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     signal.signal(signal.SIGINT, lambda *_: stop.append(1))
-    ses = lt.session(loopback_settings(args.port, args.fast, args.keep_seeds, args.no_upload))
+    ses = lt.session(loopback_settings(args.port, args.fast, args.keep_seeds, args.no_upload, args.dht_bootstrap))
     if args.no_upload:
         # Loopback peers fall in libtorrent's "local" peer class, which ignores the unchoke
         # slots (and rate limits): put every address in the global class instead, so that
@@ -143,6 +203,7 @@ def run_seed(args):
         f.add_rule("0.0.0.0", "255.255.255.255", 1 << lt.session.global_peer_class_id)
         ses.set_peer_class_filter(f)
     h = add(ses, args, lt.torrent_flags.disable_pex if args.no_pex else 0)
+    dht = DhtAnnouncer(ses, h, args.dht_bootstrap) if args.dht_bootstrap else None
     announced = False
     peers = set()
     next_peers = 0
@@ -158,6 +219,8 @@ def run_seed(args):
             for p in args.peer:
                 h.connect_peer(parse_peer(p))
             announced = True
+        if dht and s.is_seeding:
+            dht.tick()
         if s.errc.value() != 0:
             log(f"error: {s.errc.message()}")
             return 1
@@ -174,8 +237,9 @@ def run_seed(args):
 
 
 def run_download(args):
-    ses = lt.session(loopback_settings(args.port, False))
+    ses = lt.session(loopback_settings(args.port, False, dht_bootstrap=args.dht_bootstrap))
     h = add(ses, args)
+    dht = DhtAnnouncer(ses, h, args.dht_bootstrap) if args.dht_bootstrap else None
     for p in args.peer:
         h.connect_peer(parse_peer(p))
     start = time.monotonic()
@@ -189,6 +253,8 @@ def run_download(args):
         if s.errc.value() != 0:
             log(f"error: {s.errc.message()}")
             return 1
+        if dht:
+            dht.tick(needed=s.num_peers == 0)
         now = time.monotonic()
         if now > deadline:
             log(f"timeout: {s.total_wanted_done}/{s.total_wanted} bytes, {s.num_peers} peers")
@@ -250,6 +316,7 @@ def main():
         c.add_argument("save_path")
         c.add_argument("--port", type=int, required=True)
         c.add_argument("--peer", action="append", default=[])
+        c.add_argument("--dht-bootstrap", action="append", default=[], help="DHT on, bootstrapping from HOST:PORT")
         if name == "seed":
             c.add_argument("--fast", action="store_true", help="lt.high_performance_seed() settings")
             c.add_argument("--keep-seeds", action="store_true", help="keep connections to other seeds")

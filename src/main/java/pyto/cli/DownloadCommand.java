@@ -50,7 +50,8 @@ final class DownloadCommand implements Main.Command {
     @Override
     public String usage() {
         return seedOnly
-                ? "pyto seed FILE.torrent -d DIR [-p PORT] [--peer HOST:PORT ...] [--max-up RATE] [--trace]\n"
+                ? "pyto seed FILE.torrent -d DIR [-p PORT] [--peer HOST:PORT ...] [--max-up RATE] [--no-dht]\n"
+                + "            [--dht-port N] [--dht-bootstrap HOST:PORT ...] [--state DIR] [--trace]\n"
                 + "                                   check the data in DIR, then seed until interrupted"
                 : "pyto download FILE.torrent|MAGNET ... [-d DIR] [-p PORT] [--peer HOST:PORT ...] [--ratio R] [--seed]\n"
                 + "            [--max-down RATE] [--max-up RATE] [--no-dht] [--dht-port N] [--dht-bootstrap HOST:PORT ...]\n"

@@ -54,6 +54,8 @@ final class TorrentPeers {
 
     /** While the DHT gave no peer, it is asked again after this, then twice as long each time. */
     static final Duration FIRST_DHT_RETRY = Duration.ofSeconds(5);
+    /** While our DHT node knows no node at all, it is looked at again after this, then twice as long, up to 5 s. */
+    static final Duration EMPTY_TABLE_WAIT = Duration.ofMillis(100);
 
     /** @param left what we tell the trackers is left to download */
     TorrentPeers(Session session, Swarm swarm, LongSupplier left) {
@@ -96,33 +98,44 @@ final class TorrentPeers {
 
     /**
      * The DHT's part in finding peers (BEP 5), on a thread of the run: a lookup with an announce
-     * at once, an announce again every {@link DhtSettings#announceInterval()}, and a lookup
-     * every {@link DhtSettings#lookupInterval()} while we are short of peers (sooner while the
-     * DHT has given none, as when our node has only begun to fill its table). A private torrent
-     * (BEP 27) never touches the DHT. Interrupting the run ends the lookup under way.
+     * as soon as our node knows any other node, an announce again every
+     * {@link DhtSettings#announceInterval()}, and a lookup every
+     * {@link DhtSettings#lookupInterval()} while we are short of peers (sooner while the DHT has
+     * given none). An announce that reached no node (our table was still filling) is made
+     * again at the next round, not in a quarter of an hour. A private torrent (BEP 27) never
+     * touches the DHT. Interrupting the run ends the lookup under way.
      */
     private void askTheDht(DhtNode node) throws InterruptedException {
         DhtSettings settings = session.config().dht();
-        long nextAnnounce = 0;
+        long nextAnnounce = System.nanoTime();
         Duration retry = min(FIRST_DHT_RETRY, settings.lookupInterval());
+        Duration emptyTable = EMPTY_TABLE_WAIT;
         while (!swarm.isPrivate()) {
+            if (node.status().nodes() == 0) { // nobody to ask yet: the node is bootstrapping
+                Thread.sleep(emptyTable);
+                emptyTable = min(emptyTable.multipliedBy(2), FIRST_DHT_RETRY);
+                continue;
+            }
             long now = System.nanoTime();
             LookupResult found;
-            if (now - nextAnnounce >= 0) {
+            boolean announcing = now - nextAnnounce >= 0;
+            if (announcing) {
                 found = node.announce(swarm.infoHash(), session.port(), false);
-                nextAnnounce = now + settings.announceInterval().toNanos();
             } else {
                 found = node.getPeers(swarm.infoHash(), LookupObserver.NONE);
             }
             fromDht.addAll(found.peers());
             add(found.peers());
+            boolean stillToAnnounce = announcing && found.announced() == 0;
             Duration wait;
-            if (fromDht.isEmpty()) {
+            if (fromDht.isEmpty() || stillToAnnounce) {
                 wait = retry;
                 retry = min(retry.multipliedBy(2), settings.lookupInterval());
             } else {
-                wait = swarm.peers().size() < FEW_PEERS ? settings.lookupInterval()
-                        : Duration.ofNanos(Math.max(0, nextAnnounce - System.nanoTime()));
+                wait = swarm.peers().size() < FEW_PEERS ? settings.lookupInterval() : settings.announceInterval();
+            }
+            if (announcing) {
+                nextAnnounce = now + (stillToAnnounce ? wait : settings.announceInterval()).toNanos();
             }
             Thread.sleep(min(wait, Duration.ofNanos(Math.max(0, nextAnnounce - System.nanoTime()))));
         }

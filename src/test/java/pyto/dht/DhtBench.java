@@ -27,23 +27,53 @@ import pyto.metainfo.InfoHash;
  * <li>the time and queries of a find_node lookup in a network of 50 nodes on 127.0.0.1.
  * </ol>
  * Run: {@code java -cp target/classes:target/test-classes pyto.dht.DhtBench [SECONDS]}.
+ *
+ * <p>It cannot hang: every wait is bounded (a node's bootstrap, each lookup, the measuring
+ * node's table), and a watchdog on a daemon thread ends the JVM with a message and exit code 2
+ * if the whole run takes far longer than it should. A failed step prints one line and exits 1.
  */
 public final class DhtBench {
 
     private static final int CLIENTS = 2;
     private static final int WINDOW = 32;
+    /** Nodes the measuring node must know before the clients start: 8 per bucket, 50 random ids fill some 25 places. */
+    private static final int TABLE_BEFORE_MEASURING = 16;
+    private static final Duration TABLE_WAIT = Duration.ofSeconds(15);
+    /** The whole run, beyond the measured seconds; a normal run takes some 10 to 20 s on 2 cores. */
+    private static final Duration WATCHDOG = Duration.ofMinutes(3);
 
     private DhtBench() {
     }
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        if (seconds < 1 || seconds > 600) {
+            System.err.println("DhtBench: SECONDS must be 1 to 600, not " + seconds);
+            System.exit(2);
+        }
+        startWatchdog(WATCHDOG.plusSeconds(seconds));
         System.out.println("starting 50 DHT nodes on 127.0.0.1...");
         try (TestNetwork network = TestNetwork.start(50)) {
             settle(network);
             lookups(network);
             answers(network, seconds);
+        } catch (IOException | IllegalStateException e) {
+            System.err.println("DhtBench: " + e.getMessage());
+            System.exit(1);
         }
+    }
+
+    /** Ends the JVM, whatever its threads are doing, once {@code limit} has passed. */
+    private static void startWatchdog(Duration limit) {
+        Thread.ofPlatform().daemon().name("bench-watchdog").start(() -> {
+            try {
+                Thread.sleep(limit);
+            } catch (InterruptedException e) {
+                return;
+            }
+            System.err.println("DhtBench: still running after " + limit.toSeconds() + " s; giving up");
+            Runtime.getRuntime().halt(2);
+        });
     }
 
     /** Every node looks up its own id once, as a refresh would: tables fill beyond bootstrap. */
@@ -82,7 +112,14 @@ public final class DhtBench {
         DhtNode node = DhtNode.start(TestNetwork.config().withLimits(TestNetwork.FAST.withRates(1 << 30, 1e9, 0)));
         try {
             network.nodes.forEach(n -> node.addNode(new InetSocketAddress(TestNetwork.LOOPBACK, n.port())));
-            while (node.table().size() < 16) { // 8 per bucket: 50 random ids fill some 25 places
+            // Answers lost (a full socket buffer) or a table that splits badly could leave it
+            // short for ever: the wait is bounded.
+            long deadline = System.nanoTime() + TABLE_WAIT.toNanos();
+            while (node.table().size() < TABLE_BEFORE_MEASURING) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException("the measuring node knows " + node.table().size() + " of the 50 nodes after "
+                            + TABLE_WAIT.toSeconds() + " s, fewer than the " + TABLE_BEFORE_MEASURING + " it needs");
+                }
                 Thread.sleep(10);
             }
             InetSocketAddress target = new InetSocketAddress(TestNetwork.LOOPBACK, node.port());
