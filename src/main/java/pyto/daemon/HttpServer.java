@@ -15,14 +15,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
+import pyto.concurrent.Acceptor;
 import pyto.concurrent.Scope;
 
 /**
  * A small blocking HTTP/1.1 server (RFC 9112) for the daemon's remote control and web page:
  * one virtual thread accepts, one more serves each connection, all in the server's own
- * {@link Scope}; a {@link Semaphore} caps the connections served at once (the others wait in
+ * {@link Scope} through an {@link Acceptor}, which caps the connections served at once (the others wait in
  * the listen backlog), as the embedded tracker does.
  *
  * <p>Everything a client sends is bounded: the request line and headers
@@ -75,13 +75,11 @@ public final class HttpServer implements AutoCloseable {
     private final Config config;
     private final Handler handler;
     private final Scope scope = new Scope("http");
-    private final Semaphore slots;
 
     private HttpServer(ServerSocket listener, Config config, Handler handler) {
         this.listener = listener;
         this.config = config;
         this.handler = handler;
-        this.slots = new Semaphore(config.maxConnections());
     }
 
     /** Binds {@code bind} (port 0 picks a free port) and starts serving. */
@@ -94,7 +92,8 @@ public final class HttpServer implements AutoCloseable {
             throw new IOException("cannot listen on " + bind + ": " + e.getMessage(), e);
         }
         HttpServer server = new HttpServer(listener, config, handler);
-        server.scope.fork("http accept", server::acceptLoop);
+        server.scope.fork("http accept", new Acceptor(listener, server.scope, "remote-control connections",
+                config.maxConnections(), Acceptor.WhenFull.WAIT, server::serve)::run);
         return server;
     }
 
@@ -113,29 +112,6 @@ public final class HttpServer implements AutoCloseable {
         scope.close();
     }
 
-    private void acceptLoop() throws InterruptedException {
-        while (!listener.isClosed()) {
-            slots.acquire();
-            Socket connection;
-            try {
-                connection = listener.accept();
-            } catch (IOException e) {
-                slots.release();
-                if (!listener.isClosed()) {
-                    LOG.log(System.Logger.Level.WARNING, "rpc accept failed: {0}", e.getMessage());
-                    Thread.sleep(100); // out of file descriptors, say: do not spin
-                }
-                continue;
-            }
-            try {
-                scope.fork("http " + connection.getRemoteSocketAddress(), () -> serve(connection));
-            } catch (IllegalStateException closing) {
-                slots.release();
-                closeQuietly(connection);
-                return;
-            }
-        }
-    }
 
     private void serve(Socket connection) {
         try (connection) {
@@ -161,8 +137,6 @@ public final class HttpServer implements AutoCloseable {
             }
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "rpc connection {0}: {1}", connection.getRemoteSocketAddress(), e.toString());
-        } finally {
-            slots.release();
         }
     }
 
@@ -261,13 +235,6 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // never used
-        }
-    }
 
     /**
      * A socket's input with a deadline that can be moved for each request: the socket timeout

@@ -3,10 +3,9 @@ package pyto.session;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
 import java.util.function.Function;
+import pyto.concurrent.Acceptor;
 import pyto.concurrent.Scope;
 import pyto.metainfo.InfoHash;
 import pyto.peer.Handshakes;
@@ -19,23 +18,20 @@ import pyto.wire.Handshake;
  * its info hash, and hands the connection to that torrent. One port serves every torrent of
  * the session.
  *
- * <p>The accept loop runs on a virtual thread in the session's scope, the handshakes on
- * others; at most {@value #MAX_INCOMING_HANDSHAKES} are read at once, so a flood of
- * half-open connections is shed rather than served.
+ * <p>The accept loop ({@link Acceptor}) runs on a virtual thread in the session's scope, the
+ * handshakes on others; at most {@value #MAX_INCOMING_HANDSHAKES} are read at once, so a flood
+ * of half-open connections is shed rather than served, and a failed accept is retried.
  */
 final class IncomingPeers {
 
     private static final System.Logger LOG = System.getLogger(IncomingPeers.class.getName());
 
-    /** Handshakes being read from incoming connections at once; more wait in the kernel's backlog. */
+    /** Handshakes being read from incoming connections at once; more are closed at once. */
     static final int MAX_INCOMING_HANDSHAKES = 32;
-    static final Duration FIRST_ACCEPT_BACKOFF = Duration.ofMillis(50);
-    static final Duration MAX_ACCEPT_BACKOFF = Duration.ofSeconds(2);
 
     private final ServerSocket listener;
     private final Scope scope;
     private final Function<InfoHash, Optional<Torrent>> torrents;
-    private final Semaphore incoming = new Semaphore(MAX_INCOMING_HANDSHAKES);
 
     IncomingPeers(ServerSocket listener, Scope scope, Function<InfoHash, Optional<Torrent>> torrents) {
         this.listener = listener;
@@ -43,49 +39,10 @@ final class IncomingPeers {
         this.torrents = torrents;
     }
 
-    /**
-     * Accepts peers until the listener is closed. A failed accept (the process is out of file
-     * descriptors, say) is logged once and retried after a pause that doubles up to
-     * {@link #MAX_ACCEPT_BACKOFF}: giving up would leave the session deaf to every incoming
-     * peer, and retrying at once would spin on a core.
-     */
+    /** Accepts peers until the listener is closed; on a thread of the session's scope. */
     void acceptLoop() throws InterruptedException {
-        Duration backoff = Duration.ZERO;
-        while (!listener.isClosed()) {
-            Socket socket;
-            try {
-                socket = listener.accept();
-            } catch (IOException e) {
-                if (listener.isClosed()) {
-                    return;
-                }
-                if (backoff.isZero()) {
-                    LOG.log(System.Logger.Level.WARNING, "cannot accept incoming peers: {0}; retrying", e.getMessage());
-                }
-                backoff = backoff.isZero() ? FIRST_ACCEPT_BACKOFF : min(backoff.multipliedBy(2), MAX_ACCEPT_BACKOFF);
-                Thread.sleep(backoff);
-                continue;
-            }
-            if (!backoff.isZero()) {
-                LOG.log(System.Logger.Level.INFO, "accepting incoming peers again");
-                backoff = Duration.ZERO;
-            }
-            if (!incoming.tryAcquire()) {
-                close(null, socket); // a flood of half-open connections: shed it
-                continue;
-            }
-            try {
-                scope.fork("incoming " + socket.getRemoteSocketAddress(), () -> handshake(socket));
-            } catch (IllegalStateException closing) {
-                incoming.release();
-                close(null, socket);
-                return;
-            }
-        }
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
+        new Acceptor(listener, scope, "incoming peers", MAX_INCOMING_HANDSHAKES, Acceptor.WhenFull.SHED,
+                this::handshake).run();
     }
 
     /** Reads which torrent an incoming peer wants and hands it over. */
@@ -104,8 +61,6 @@ final class IncomingPeers {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "incoming {0}: {1}", raw.getRemoteSocketAddress(), e.getMessage());
             close(socket, raw);
-        } finally {
-            incoming.release();
         }
     }
 

@@ -13,8 +13,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.Semaphore;
 import pyto.bencode.BDict;
+import pyto.concurrent.Acceptor;
 import pyto.concurrent.Scope;
 
 /**
@@ -23,7 +23,7 @@ import pyto.concurrent.Scope;
  * Both sides share one {@link SwarmRegistry}, so HTTP and UDP peers of a torrent find each other.
  *
  * <p>One virtual thread accepts connections and one more serves each, all in the server's own
- * {@link Scope}; a {@link Semaphore} caps how many are served at once (the rest wait in the
+ * {@link Scope} through an {@link Acceptor}, which caps how many are served at once (the rest wait in the
  * listen backlog). Each connection carries one request, read under a timeout, and gets one
  * reply, then is closed ({@code Connection: close}). One more thread answers UDP datagrams
  * ({@link UdpTrackerServer}), on the HTTP port's number unless configured otherwise.
@@ -95,7 +95,6 @@ public final class TrackerServer implements AutoCloseable {
     private final ServerSocket listener;
     private final Config config;
     private final Scope scope = new Scope("tracker-server");
-    private final Semaphore slots;
     private final SwarmRegistry registry;
     private final TrackerEndpoints endpoints;
     private final UdpTrackerServer udp; // null when UDP is off
@@ -103,7 +102,6 @@ public final class TrackerServer implements AutoCloseable {
     private TrackerServer(ServerSocket listener, Config config, SwarmRegistry registry, UdpTrackerServer udp) {
         this.listener = listener;
         this.config = config;
-        this.slots = new Semaphore(config.maxConnections());
         this.registry = registry;
         this.endpoints = new TrackerEndpoints(registry, config.interval(), config.minInterval());
         this.udp = udp;
@@ -149,7 +147,8 @@ public final class TrackerServer implements AutoCloseable {
     }
 
     private static TrackerServer start(TrackerServer server) {
-        server.scope.fork("accept", server::acceptLoop);
+        server.scope.fork("accept", new Acceptor(server.listener, server.scope, "tracker clients",
+                server.config.maxConnections(), Acceptor.WhenFull.WAIT, server::serve)::run);
         server.scope.forkPeriodic("expire", server.config.interval(), server.registry::expire);
         LOG.log(System.Logger.Level.INFO, "tracker listening on " + server.announceUrl());
         if (server.udp != null) {
@@ -202,29 +201,6 @@ public final class TrackerServer implements AutoCloseable {
         scope.close();
     }
 
-    private void acceptLoop() throws InterruptedException {
-        while (!listener.isClosed()) {
-            slots.acquire();
-            Socket connection;
-            try {
-                connection = listener.accept();
-            } catch (IOException e) {
-                slots.release();
-                if (!listener.isClosed()) {
-                    LOG.log(System.Logger.Level.WARNING, "tracker accept failed: " + e);
-                    Thread.sleep(100); // out of file descriptors, say: do not spin
-                }
-                continue;
-            }
-            try {
-                scope.fork("client " + connection.getRemoteSocketAddress(), () -> serve(connection));
-            } catch (IllegalStateException closing) {
-                slots.release();
-                closeQuietly(connection);
-                return;
-            }
-        }
-    }
 
     /** One request, one reply, on the connection's own virtual thread. */
     private void serve(Socket connection) {
@@ -248,8 +224,6 @@ public final class TrackerServer implements AutoCloseable {
             lingeringClose(connection, in);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "tracker connection " + connection.getRemoteSocketAddress() + ": " + e);
-        } finally {
-            slots.release();
         }
     }
 
@@ -274,14 +248,6 @@ public final class TrackerServer implements AutoCloseable {
         long drained = 0;
         while (drained < 64 * 1024 && in.read() >= 0) {
             drained++; // a timeout ends this too, as an exception the caller logs
-        }
-    }
-
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // nothing more to do for a socket we never used
         }
     }
 }
