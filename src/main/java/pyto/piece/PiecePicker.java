@@ -173,15 +173,6 @@ public final class PiecePicker {
         }
     }
 
-    public int piecesLeft() {
-        lock.lock();
-        try {
-            return have.pieceCount() - have.cardinality();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** Whether we have verified {@code piece}: asked for every request a peer sends us. */
     public boolean has(int piece) {
         lock.lock();
