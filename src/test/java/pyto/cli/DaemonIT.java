@@ -16,6 +16,7 @@ import java.util.Random;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import pyto.TestFiles;
 import pyto.daemon.Json;
 import pyto.daemon.RpcClient;
 import pyto.metainfo.MagnetLink;
@@ -140,7 +141,7 @@ class DaemonIT {
                     .withTrackerTiers(List.of(List.of(tracker.announceUrl()))), (done, total) -> { });
             Metainfo metainfo = MetainfoParser.parse(torrentBytes);
             Path torrent = Files.write(dir.resolve("complete.torrent"), torrentBytes);
-            PytoProcess.copyTree(dir.resolve("seed"), dir.resolve("dl"));
+            TestFiles.copyTree(dir.resolve("seed"), dir.resolve("dl"));
             int peerPort = PytoProcess.freePort();
             int rpcPort = PytoProcess.freePort();
 

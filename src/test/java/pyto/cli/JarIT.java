@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pyto.metainfo.MetainfoParser;
+import pyto.metainfo.TestPayload;
 
 /**
  * The built jar, run as a user runs it ({@link PytoProcess}): what each command prints, its
@@ -155,9 +156,7 @@ class JarIT {
 
     /** testdata/payload/multi copied to dir/seed/multi, so nothing writes into the repository. */
     private Path copyOfPayload() throws IOException {
-        Path target = dir.resolve("seed").resolve("multi");
-        PytoProcess.copyTree(testdata("payload").resolve("multi"), target);
-        return target;
+        return TestPayload.copyMulti(dir.resolve("seed").resolve("multi"));
     }
 
     private static Path testdata(String name) {

@@ -172,20 +172,6 @@ final class PytoProcess implements AutoCloseable {
         }
     }
 
-    /** Copies the files and directories under {@code from} to {@code to}. */
-    static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path p : paths.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
-    }
-
     /** Every file under {@code original} is under {@code copy} with the same bytes (empty files too). */
     static void assertSameTree(Path original, Path copy) throws IOException {
         try (Stream<Path> paths = Files.walk(original)) {

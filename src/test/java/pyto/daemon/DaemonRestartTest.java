@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import pyto.TestFiles;
 import pyto.metainfo.MagnetLink;
 
 /**
@@ -39,7 +40,7 @@ class DaemonRestartTest {
         fixture = DaemonFixture.create(dir, "payload", PIECE, 100_000, 60_000);
         fixture.startDaemon();
         data = Files.createDirectories(fixture.downloads().resolve("payload"));
-        copyTree(fixture.payload, data);
+        TestFiles.copyTree(fixture.payload, data);
         fixture.call("torrent-add", Json.object().put("metainfo", fixture.base64Torrent()).build());
         await().atMost(Duration.ofSeconds(10)).until(() -> number(fixture.torrent(1, "status"), "status") == 6);
     }
@@ -47,19 +48,6 @@ class DaemonRestartTest {
     @AfterEach
     void stop() {
         fixture.close();
-    }
-
-    private static void copyTree(Path from, Path to) throws Exception {
-        try (var paths = Files.walk(from)) {
-            for (Path p : paths.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 
     /** Flips one byte; with {@code keepTime} its modification time is put back, so only a read would notice. */

@@ -77,7 +77,8 @@ class TorrentCreatorTest {
                     .extracting(k -> k.text()).containsExactlyInAnyOrder("name", "piece length", "pieces",
                             c[0].equals("multi") ? "files" : "length");
 
-            byte[] ours = TorrentCreator.create(PAYLOAD.resolve((String) c[0]), options.withPieceLength((Integer) c[1]),
+            Path content = c[0].equals("multi") ? TestPayload.copyMulti(dir.resolve("multi")) : PAYLOAD.resolve("single.bin");
+            byte[] ours = TorrentCreator.create(content, options.withPieceLength((Integer) c[1]),
                     ProgressListener.NONE);
 
             assertThat(MetainfoParser.parse(ours).infoHash()).as((String) c[0]).isEqualTo(mktorrent.infoHash());
