@@ -3,7 +3,6 @@ package pyto.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,31 +22,6 @@ class ResumeCheckTest {
 
     @TempDir
     Path dir;
-
-    /** Three files of uneven sizes in 1 KiB pieces: 10 + 7.5 + 4.5 KiB = 22 pieces. */
-    private static TestTorrent threeFiles() {
-        return TestTorrent.multiFile("t", 1024)
-                .file("a", TestTorrent.randomBytes(10 * 1024, 1))
-                .file("b", TestTorrent.randomBytes(7 * 1024 + 512, 2))
-                .file("c", TestTorrent.randomBytes(4 * 1024 + 512, 3))
-                .build();
-    }
-
-    /** Puts the files on disk as another client would have left them. */
-    private void writeFiles(TestTorrent t) throws IOException {
-        Files.createDirectories(dir.resolve("t"));
-        for (int i = 0; i < t.metainfo.files().size(); i++) {
-            Files.write(dir.resolve(t.metainfo.files().get(i).displayPath()), t.file(i));
-        }
-    }
-
-    private static String pieces(CheckResult result) {
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < result.pieceCount(); i++) {
-            s.append(result.has(i) ? '*' : '.');
-        }
-        return s.toString();
-    }
 
     @Test
     void anEmptyDirectoryHasNoPiecesIsCheckedFastAndStaysEmpty() throws Exception {
@@ -69,8 +43,8 @@ class ResumeCheckTest {
 
     @Test
     void aCompleteDirectoryHasEveryPiece() throws Exception {
-        TestTorrent t = threeFiles();
-        writeFiles(t);
+        TestTorrent t = TestTorrent.threeFiles();
+        t.writeFiles(dir);
         try (Storage storage = new Storage(t.metainfo, dir)) {
             CheckResult result = storage.check(ProgressListener.NONE);
 
@@ -81,8 +55,8 @@ class ResumeCheckTest {
 
     @Test
     void aTruncatedFileAndACorruptByteCostOnlyTheirPieces() throws Exception {
-        TestTorrent t = threeFiles();
-        writeFiles(t);
+        TestTorrent t = TestTorrent.threeFiles();
+        t.writeFiles(dir);
         try (FileChannel b = FileChannel.open(dir.resolve("t/b"), StandardOpenOption.WRITE)) {
             b.truncate(3 * 1024); // b ends 3 KiB in: the piece at 13 KiB and everything after it in b
         }
@@ -94,14 +68,14 @@ class ResumeCheckTest {
             CheckResult result = storage.check(ProgressListener.NONE);
 
             // pieces 0-9: a; 10-17: b (17 shared with c); 17-21: c
-            assertThat(pieces(result)).isEqualTo("*************.....**.*");
+            assertThat(TestTorrent.pieceMap(result)).isEqualTo("*************.....**.*");
         }
     }
 
     @Test
     void progressReachesTheTotalOneCallAtATime() throws Exception {
-        TestTorrent t = threeFiles();
-        writeFiles(t);
+        TestTorrent t = TestTorrent.threeFiles();
+        t.writeFiles(dir);
         List<long[]> calls = new ArrayList<>(); // not thread-safe on purpose: calls are serialized
         try (Storage storage = new Storage(t.metainfo, dir)) {
             storage.check((done, total) -> calls.add(new long[] {done, total}));
@@ -113,8 +87,8 @@ class ResumeCheckTest {
 
     @Test
     void anInterruptStopsTheCheckAndLeavesTheStorageUsable() throws Exception {
-        TestTorrent t = threeFiles();
-        writeFiles(t);
+        TestTorrent t = TestTorrent.threeFiles();
+        t.writeFiles(dir);
         Thread caller = Thread.currentThread();
         AtomicBoolean interrupted = new AtomicBoolean();
         try (Storage storage = new Storage(t.metainfo, dir)) {
@@ -138,8 +112,8 @@ class ResumeCheckTest {
 
     @Test
     void aFailingWorkerFailsTheCheck() throws Exception {
-        TestTorrent t = threeFiles();
-        writeFiles(t);
+        TestTorrent t = TestTorrent.threeFiles();
+        t.writeFiles(dir);
         try (Storage storage = new Storage(t.metainfo, dir)) {
             assertThatThrownBy(() -> storage.check((done, total) -> {
                 throw new IllegalStateException("listener broke");
@@ -155,7 +129,7 @@ class ResumeCheckTest {
         bits.set(2);
         result.verified().set(0);
 
-        assertThat(pieces(result)).isEqualTo(".*.");
+        assertThat(TestTorrent.pieceMap(result)).isEqualTo(".*.");
         assertThatThrownBy(() -> new CheckResult(bits, 2)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -24,24 +24,13 @@ class ResumeDataCheckTest {
     @TempDir
     Path dir;
 
-    /** Three files in 1 KiB pieces: a = pieces 0-9, b = 10-17 (17 shared with c), c = 17-21. */
-    private static TestTorrent threeFiles() {
-        return TestTorrent.multiFile("t", 1024)
-                .file("a", TestTorrent.randomBytes(10 * 1024, 1))
-                .file("b", TestTorrent.randomBytes(7 * 1024 + 512, 2))
-                .file("c", TestTorrent.randomBytes(4 * 1024 + 512, 3))
-                .build();
-    }
-
     private static final String ALL = "**********************";
 
     /** Writes the files, each with its own modification time (well apart: no clock granularity matters). */
     private void writeFiles(TestTorrent t) throws IOException {
-        Files.createDirectories(dir.resolve("t"));
-        for (int i = 0; i < t.metainfo.files().size(); i++) {
-            Path file = dir.resolve(t.metainfo.files().get(i).displayPath());
-            Files.write(file, t.file(i));
-            Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2024-01-01T00:00:00Z").plusSeconds(i)));
+        List<Path> files = t.writeFiles(dir);
+        for (int i = 0; i < files.size(); i++) {
+            Files.setLastModifiedTime(files.get(i), FileTime.from(Instant.parse("2024-01-01T00:00:00Z").plusSeconds(i)));
         }
     }
 
@@ -55,17 +44,9 @@ class ResumeDataCheckTest {
         Files.setLastModifiedTime(file, time);
     }
 
-    private static String pieces(CheckResult result) {
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < result.pieceCount(); i++) {
-            s.append(result.has(i) ? '*' : '.');
-        }
-        return s.toString();
-    }
-
     @Test
     void unchangedFilesAreTakenAsSavedWithoutBeingRead() throws Exception {
-        TestTorrent t = threeFiles();
+        TestTorrent t = TestTorrent.threeFiles();
         writeFiles(t);
         try (Storage storage = new Storage(t.metainfo, dir)) {
             ResumeData saved = new ResumeData(Bitfield.parse(ALL), storage.stamps());
@@ -75,15 +56,15 @@ class ResumeDataCheckTest {
             CheckResult trusted = storage.check(saved, (done, total) -> progress.add(done));
             CheckResult hashed = storage.check(ProgressListener.NONE);
 
-            assertThat(pieces(trusted)).as("with the resume data: nothing read").isEqualTo(ALL);
-            assertThat(pieces(hashed)).as("without it: every piece read").isEqualTo("***.******************");
+            assertThat(TestTorrent.pieceMap(trusted)).as("with the resume data: nothing read").isEqualTo(ALL);
+            assertThat(TestTorrent.pieceMap(hashed)).as("without it: every piece read").isEqualTo("***.******************");
             assertThat(progress).isSorted().last().isEqualTo(t.metainfo.totalLength());
         }
     }
 
     @Test
     void piecesInAChangedFileAreCheckedAgainAndTheRestTrusted() throws Exception {
-        TestTorrent t = threeFiles();
+        TestTorrent t = TestTorrent.threeFiles();
         writeFiles(t);
         try (Storage storage = new Storage(t.metainfo, dir)) {
             ResumeData saved = new ResumeData(Bitfield.parse(ALL), storage.stamps());
@@ -93,49 +74,49 @@ class ResumeDataCheckTest {
             Files.write(dir.resolve("t/b"), b);
             Files.setLastModifiedTime(dir.resolve("t/b"), FileTime.from(Instant.parse("2025-01-01T00:00:00Z")));
 
-            assertThat(pieces(storage.check(saved, ProgressListener.NONE))).isEqualTo("************.*********");
+            assertThat(TestTorrent.pieceMap(storage.check(saved, ProgressListener.NONE))).isEqualTo("************.*********");
         }
     }
 
     @Test
     void aMissingFileTakesItsPiecesWithIt() throws Exception {
-        TestTorrent t = threeFiles();
+        TestTorrent t = TestTorrent.threeFiles();
         writeFiles(t);
         try (Storage storage = new Storage(t.metainfo, dir)) {
             ResumeData saved = new ResumeData(Bitfield.parse(ALL), storage.stamps());
             Files.delete(dir.resolve("t/c"));
 
-            assertThat(pieces(storage.check(saved, ProgressListener.NONE))).isEqualTo("*****************.....");
+            assertThat(TestTorrent.pieceMap(storage.check(saved, ProgressListener.NONE))).isEqualTo("*****************.....");
         }
     }
 
     @Test
     void piecesTheDataDoesNotCountStayMissingInUnchangedFiles() throws Exception {
-        TestTorrent t = threeFiles();
+        TestTorrent t = TestTorrent.threeFiles();
         writeFiles(t);
         try (Storage storage = new Storage(t.metainfo, dir)) {
             // Saved before pieces 0-4 were verified; the files have not changed since, so
             // whatever bytes are there were never verified: they are not counted.
             ResumeData saved = new ResumeData(Bitfield.parse(".....*****************"), storage.stamps());
 
-            assertThat(pieces(storage.check(saved, ProgressListener.NONE))).isEqualTo(".....*****************");
+            assertThat(TestTorrent.pieceMap(storage.check(saved, ProgressListener.NONE))).isEqualTo(".....*****************");
         }
     }
 
     @Test
     void aFileThatAppearedIsChecked() throws Exception {
-        TestTorrent t = threeFiles();
+        TestTorrent t = TestTorrent.threeFiles();
         try (Storage storage = new Storage(t.metainfo, dir)) {
             ResumeData saved = new ResumeData(new Bitfield(22), storage.stamps()); // nothing on disk yet
             writeFiles(t);
 
-            assertThat(pieces(storage.check(saved, ProgressListener.NONE))).isEqualTo(ALL);
+            assertThat(TestTorrent.pieceMap(storage.check(saved, ProgressListener.NONE))).isEqualTo(ALL);
         }
     }
 
     @Test
     void dataThatClaimsBytesAFileDoesNotHaveCountsForNothing() throws Exception {
-        TestTorrent t = threeFiles();
+        TestTorrent t = TestTorrent.threeFiles();
         writeFiles(t);
         try (Storage storage = new Storage(t.metainfo, dir)) {
             List<ResumeData.FileStamp> stamps = new ArrayList<>(storage.stamps());
@@ -147,28 +128,28 @@ class ResumeDataCheckTest {
             stamps.set(2, storage.stamps().get(2));
             ResumeData forged = new ResumeData(Bitfield.parse(ALL), stamps);
 
-            assertThat(pieces(storage.check(forged, ProgressListener.NONE)))
+            assertThat(TestTorrent.pieceMap(storage.check(forged, ProgressListener.NONE)))
                     .as("pieces 18-21 lie past c's end: never counted").isEqualTo("******************....");
         }
     }
 
     @Test
     void dataOfAnotherShapeIsIgnored() throws Exception {
-        TestTorrent t = threeFiles();
+        TestTorrent t = TestTorrent.threeFiles();
         writeFiles(t);
         corruptKeepingTime("a", 0);
         try (Storage storage = new Storage(t.metainfo, dir)) {
             ResumeData wrongPieces = new ResumeData(Bitfield.parse(ALL + "*"), storage.stamps());
             ResumeData wrongFiles = new ResumeData(Bitfield.parse(ALL), storage.stamps().subList(0, 2));
 
-            assertThat(pieces(storage.check(wrongPieces, ProgressListener.NONE))).isEqualTo("." + ALL.substring(1));
-            assertThat(pieces(storage.check(wrongFiles, ProgressListener.NONE))).isEqualTo("." + ALL.substring(1));
+            assertThat(TestTorrent.pieceMap(storage.check(wrongPieces, ProgressListener.NONE))).isEqualTo("." + ALL.substring(1));
+            assertThat(TestTorrent.pieceMap(storage.check(wrongFiles, ProgressListener.NONE))).isEqualTo("." + ALL.substring(1));
         }
     }
 
     @Test
     void stampsRecordSizeAndTimeAndMissingFiles() throws Exception {
-        TestTorrent t = threeFiles();
+        TestTorrent t = TestTorrent.threeFiles();
         writeFiles(t);
         Files.delete(dir.resolve("t/b"));
         try (Storage storage = new Storage(t.metainfo, dir)) {

@@ -1,7 +1,10 @@
 package pyto.storage;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -59,6 +62,35 @@ final class TestTorrent {
     byte[] file(int file) {
         FileEntry f = metainfo.files().get(file);
         return Arrays.copyOfRange(content, (int) f.offset(), (int) f.end());
+    }
+
+    /** Three files of uneven sizes in 1 KiB pieces, under t/: a = pieces 0-9, b = 10-17 (17 shared with c), c = 17-21. */
+    static TestTorrent threeFiles() {
+        return multiFile("t", 1024)
+                .file("a", randomBytes(10 * 1024, 1))
+                .file("b", randomBytes(7 * 1024 + 512, 2))
+                .file("c", randomBytes(4 * 1024 + 512, 3))
+                .build();
+    }
+
+    /** Puts the files under {@code dir} as another client would have left them; their paths, in order. */
+    List<Path> writeFiles(Path dir) throws IOException {
+        List<Path> written = new ArrayList<>();
+        for (int i = 0; i < metainfo.files().size(); i++) {
+            Path path = dir.resolve(metainfo.files().get(i).displayPath());
+            Files.createDirectories(path.getParent());
+            written.add(Files.write(path, file(i)));
+        }
+        return written;
+    }
+
+    /** A check's result, a character per piece: '*' verified, '.' missing. */
+    static String pieceMap(CheckResult result) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < result.pieceCount(); i++) {
+            s.append(result.has(i) ? '*' : '.');
+        }
+        return s.toString();
     }
 
     static byte[] randomBytes(int length, long seed) {
